@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one versioned schema step. Its SQL is written once with {placeholders} for the
+// few types the engines spell differently.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations are applied in order, each in a transaction, and recorded in schema_migrations.
+// Never edit a released migration: add a new one.
+var migrations = []migration{
+	{1, "users, tokens, sessions, networks, entries, rates", `
+CREATE TABLE users (
+	id {pk},
+	username TEXT NOT NULL UNIQUE,
+	password_hash TEXT NOT NULL,
+	base_currency TEXT NOT NULL,
+	admin BOOLEAN NOT NULL DEFAULT FALSE,
+	created_at {ts} NOT NULL
+);
+CREATE TABLE tokens (
+	id {pk},
+	user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	name TEXT NOT NULL,
+	hash TEXT NOT NULL UNIQUE,
+	created_at {ts} NOT NULL
+);
+CREATE INDEX tokens_user ON tokens(user_id);
+CREATE TABLE sessions (
+	hash TEXT PRIMARY KEY,
+	user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created_at {ts} NOT NULL,
+	expires_at {ts} NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+CREATE TABLE login_failures (
+	id {pk},
+	key TEXT NOT NULL,
+	at {ts} NOT NULL
+);
+CREATE INDEX login_failures_key_at ON login_failures(key, at);
+CREATE TABLE networks (
+	id {pk},
+	user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	name TEXT NOT NULL,
+	kind TEXT NOT NULL CHECK (kind IN ('revshare', 'product')),
+	status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'exited', 'collapsed')),
+	currency TEXT NOT NULL,
+	joined_on TEXT NOT NULL,
+	closed_on TEXT,
+	sponsor TEXT NOT NULL DEFAULT '',
+	notes TEXT NOT NULL DEFAULT '',
+	commitment_amount {money},
+	commitment_day INTEGER,
+	created_at {ts} NOT NULL,
+	updated_at {ts} NOT NULL,
+	UNIQUE (user_id, name)
+);
+CREATE TABLE entries (
+	id {pk},
+	user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	network_id BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+	date TEXT NOT NULL,
+	kind TEXT NOT NULL CHECK (kind IN ('investment', 'purchase', 'fee', 'payout', 'reinvest', 'balance')),
+	amount {money} NOT NULL,
+	currency TEXT NOT NULL,
+	base_amount {money} NOT NULL,
+	base_units BIGINT NOT NULL,
+	base_given BOOLEAN NOT NULL DEFAULT FALSE,
+	income_class TEXT NOT NULL DEFAULT '',
+	note TEXT NOT NULL DEFAULT '',
+	external_id TEXT NOT NULL DEFAULT '',
+	created_at {ts} NOT NULL
+);
+CREATE INDEX entries_user_date ON entries(user_id, date, id);
+CREATE INDEX entries_network_date ON entries(network_id, date);
+CREATE UNIQUE INDEX entries_external_id ON entries(user_id, external_id) WHERE external_id <> '';
+CREATE TABLE rates (
+	user_id BIGINT NOT NULL,
+	currency TEXT NOT NULL,
+	date TEXT NOT NULL,
+	units_per_eur {money} NOT NULL,
+	PRIMARY KEY (user_id, currency, date)
+);
+`},
+}
+
+func (s *Store) dialectSQL(sql string) string {
+	types := map[Dialect][]string{
+		SQLite:   {"{pk}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{ts}", "DATETIME", "{money}", "TEXT"},
+		Postgres: {"{pk}", "BIGSERIAL PRIMARY KEY", "{ts}", "TIMESTAMPTZ", "{money}", "NUMERIC"},
+	}
+	return strings.NewReplacer(types[s.dialect]...).Replace(sql)
+}
+
+type schemaMigration struct {
+	Version   int `gorm:"primaryKey;autoIncrement:false"`
+	Name      string
+	AppliedAt time.Time
+}
+
+// migrate brings the schema up to date. On PostgreSQL an advisory lock keeps replicas that
+// start together from migrating twice.
+func (s *Store) migrate(ctx context.Context) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7100421)").Error; err != nil {
+				return fmt.Errorf("migration lock: %w", err)
+			}
+		}
+		if err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at ` + s.dialectSQL("{ts}") + ` NOT NULL)`).Error; err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		var current int
+		if err := tx.Raw("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current).Error; err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		if latest := migrations[len(migrations)-1].version; current > latest {
+			return fmt.Errorf("database schema version %d is newer than this netfolio (%d)", current, latest)
+		}
+		for _, m := range migrations {
+			if m.version <= current {
+				continue
+			}
+			for _, stmt := range strings.Split(s.dialectSQL(m.sql), ";\n") {
+				if strings.TrimSpace(stmt) == "" {
+					continue
+				}
+				if err := tx.Exec(stmt).Error; err != nil {
+					return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+				}
+			}
+			rec := schemaMigration{Version: m.version, Name: m.name, AppliedAt: s.now().UTC()}
+			if err := tx.Create(&rec).Error; err != nil {
+				return fmt.Errorf("record migration %d: %w", m.version, err)
+			}
+			slog.InfoContext(ctx, "migrated database", "version", m.version, "name", m.name)
+		}
+		return nil
+	})
+}
+
+// SchemaVersion returns the latest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.WithContext(ctx).Raw("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v).Error
+	return v, err
+}

@@ -1,0 +1,3 @@
+// Package jobs runs netfolio's scheduled work with gocron: figures snapshots, monthly
+// commitment purchases, exchange rates, reminders and backups.
+package jobs

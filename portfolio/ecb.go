@@ -69,6 +69,9 @@ func parseECBCSV(r io.Reader) ([]Rate, error) {
 			rates = append(rates, Rate{Date: day, Currency: cur, UnitsPerEUR: rate})
 		}
 	}
+	if len(rates) == 0 {
+		return nil, fmt.Errorf("no rates found")
+	}
 	return rates, nil
 }
 
@@ -126,7 +129,9 @@ func parseECBDate(s string) (Date, error) {
 		return d, nil
 	}
 	if t, err := time.Parse("02 January 2006", s); err == nil {
-		return DateFromTime(t), nil
+		if d, err := ParseDate(t.Format(time.DateOnly)); err == nil { // same 1900–9999 range
+			return d, nil
+		}
 	}
 	return 0, fmt.Errorf("bad date %q", s)
 }

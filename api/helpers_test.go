@@ -17,6 +17,8 @@ import (
 
 	"github.com/netfolio/netfolio/api"
 	"github.com/netfolio/netfolio/frontend"
+	"github.com/netfolio/netfolio/portfolio"
+	"github.com/netfolio/netfolio/portfolio/snapshot"
 	"github.com/netfolio/netfolio/portfolio/store"
 )
 
@@ -43,7 +45,9 @@ func startServerAt(t *testing.T, dbPath string) *testServer {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	handler := api.New(api.Config{Store: st, Now: func() time.Time { return fixedNow }, Location: time.UTC, Frontend: frontend.Assets()})
+	clock := func() time.Time { return fixedNow }
+	snaps := snapshot.New(st, portfolio.DefaultSettings(), clock, time.UTC)
+	handler := api.New(api.Config{Store: st, Now: clock, Location: time.UTC, Frontend: frontend.Assets(), Snapshots: snaps})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

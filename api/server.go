@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/netfolio/netfolio/portfolio"
+	"github.com/netfolio/netfolio/portfolio/snapshot"
 	"github.com/netfolio/netfolio/portfolio/store"
 )
 
@@ -24,6 +25,8 @@ type Config struct {
 	SecureCookies bool             // mark the session cookie Secure (serve behind HTTPS)
 	Frontend      fs.FS            // the dashboard's built files; nothing is served at / when nil
 	Registry      *prometheus.Registry
+	Snapshots     *snapshot.Service // figures; required
+	Jobs          jobRunner         // the scheduler, for run-now and status; optional
 }
 
 // clock gives handlers the time and today's date.
@@ -62,6 +65,8 @@ func New(cfg Config) *echo.Echo {
 	entries := &entryHandler{store: cfg.Store}
 	rates := &rateHandler{store: cfg.Store}
 	health := &healthHandler{store: cfg.Store}
+	figures := &figuresHandler{snapshots: cfg.Snapshots, jobs: cfg.Jobs, reminders: cfg.Store, log: cfg.Logger}
+	payouts := &payoutHandler{store: cfg.Store, clock: clk}
 
 	e.GET("/healthz", health.healthz)
 	e.GET("/readyz", health.readyz)
@@ -90,6 +95,15 @@ func New(cfg Config) *echo.Echo {
 	user.GET("/entries/:id", entries.get)
 	user.PATCH("/entries/:id", entries.update)
 	user.DELETE("/entries/:id", entries.delete)
+
+	user.GET("/portfolio", figures.portfolio)
+	user.GET("/portfolio/history", figures.history)
+	user.POST("/portfolio/recompute", figures.recompute)
+	user.GET("/jobs", figures.listJobs)
+	user.GET("/reminders", figures.listReminders)
+
+	user.GET("/payouts/monthly", payouts.monthly)
+	user.PUT("/payouts/monthly", payouts.putMonthly)
 
 	user.GET("/rates", rates.list)
 	user.PUT("/rates", rates.put)

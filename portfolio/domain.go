@@ -2,6 +2,7 @@ package portfolio
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,9 +183,11 @@ func (e *Entry) Validate() error {
 		v.Add("kind", oneOf(entryKinds))
 	}
 	switch {
-	case e.Kind == Balance && e.Amount.IsNegative():
-		v.Add("amount", "must be >= 0")
-	case e.Kind != Balance && !e.Amount.IsPositive():
+	case e.Kind == Balance || e.IsMonthlyLog():
+		if e.Amount.IsNegative() {
+			v.Add("amount", "must be >= 0")
+		}
+	case !e.Amount.IsPositive():
 		v.Add("amount", "must be > 0")
 	}
 	if !ValidCurrency(e.Currency) {
@@ -204,6 +207,20 @@ func (e *Entry) Validate() error {
 		v.Add("external_id", "must be at most 200 characters")
 	}
 	return v.Err()
+}
+
+// MonthlyLogPrefix starts the external id of a monthly payout log line.
+const MonthlyLogPrefix = "monthly:"
+
+// MonthlyLogID is the external id of a network's payout line for a month in the payout log.
+func MonthlyLogID(networkID int64, month Date) string {
+	return MonthlyLogPrefix + strconv.FormatInt(networkID, 10) + ":" + month.MonthKey()
+}
+
+// IsMonthlyLog reports whether the entry is a payout log line; only those may record a payout
+// of 0 ("no payout this month").
+func (e *Entry) IsMonthlyLog() bool {
+	return e.Kind == Payout && strings.HasPrefix(e.ExternalID, MonthlyLogPrefix)
 }
 
 // SetBase records the base amount, checking that it fits the 10^-8 integer column.

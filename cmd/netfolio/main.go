@@ -24,6 +24,7 @@ Usage:
   netfolio serve [--addr 127.0.0.1:8080] [--db PATH|postgres://…] [--demo]
   netfolio user add NAME [--admin] [--base-currency EUR] [--password-stdin]
   netfolio token create USER [--name NAME]
+  netfolio backup FILE            (a consistent copy of the SQLite database, while it runs)
 
 Every command takes --db (or NETFOLIO_DB): an SQLite file path or a postgres:// URL.
 Run "netfolio COMMAND --help" for a command's flags.
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if len(args) > 1 && args[1] == "create" {
 			return tokenCreateCmd(ctx, args[2:], stdout, stderr)
 		}
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

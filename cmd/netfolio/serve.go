@@ -12,6 +12,9 @@ import (
 
 	"github.com/netfolio/netfolio/api"
 	"github.com/netfolio/netfolio/frontend"
+	"github.com/netfolio/netfolio/jobs"
+	"github.com/netfolio/netfolio/portfolio"
+	"github.com/netfolio/netfolio/portfolio/snapshot"
 	"github.com/netfolio/netfolio/portfolio/store"
 )
 
@@ -20,6 +23,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	addr := fs.String("addr", env("NETFOLIO_ADDR", "127.0.0.1:8080"), "listen address (NETFOLIO_ADDR)")
 	demo := fs.Bool("demo", env("NETFOLIO_DEMO", "") == "true", "create the demo user and portfolio if missing (NETFOLIO_DEMO=true)")
 	secure := fs.Bool("secure-cookies", env("NETFOLIO_SECURE_COOKIES", "") == "true", "mark the session cookie Secure, behind HTTPS (NETFOLIO_SECURE_COOKIES=true)")
+	ratesURL := fs.String("rates-url", env("NETFOLIO_RATES_URL", ""), "ECB reference-rate file to import daily; off when empty (NETFOLIO_RATES_URL)")
+	backupDir := fs.String("backup-dir", env("NETFOLIO_BACKUP_DIR", ""), "folder for daily SQLite backups; off when empty (NETFOLIO_BACKUP_DIR)")
+	backupKeep := fs.Int("backup-keep", envInt("NETFOLIO_BACKUP_KEEP", 7), "backups to keep (NETFOLIO_BACKUP_KEEP)")
+	horizon := fs.Int("horizon-months", envInt("NETFOLIO_HORIZON_MONTHS", 12), "months the collapse stress test looks ahead (NETFOLIO_HORIZON_MONTHS)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return 2
 	}
@@ -28,7 +35,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "netfolio:", err)
 		return 2
 	}
-	if err := serve(ctx, serveOptions{db: *dbFlag, addr: *addr, demo: *demo, secure: *secure}, stdout, log); err != nil {
+	if *horizon < 1 || *horizon > 600 {
+		fmt.Fprintln(stderr, "netfolio: --horizon-months must be 1 to 600")
+		return 2
+	}
+	o := serveOptions{db: *dbFlag, addr: *addr, demo: *demo, secure: *secure, ratesURL: *ratesURL,
+		backupDir: *backupDir, backupKeep: *backupKeep, horizon: *horizon}
+	if err := serve(ctx, o, stdout, log); err != nil {
 		log.Error("netfolio stopped", "error", err)
 		return 1
 	}
@@ -36,8 +49,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 type serveOptions struct {
-	db, addr     string
-	demo, secure bool
+	db, addr, ratesURL, backupDir string
+	demo, secure                  bool
+	backupKeep, horizon           int
 }
 
 // serve runs the server until ctx ends, then shuts down gracefully.
@@ -53,7 +67,21 @@ func serve(ctx context.Context, o serveOptions, stdout io.Writer, log *slog.Logg
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
-	handler := api.New(api.Config{Store: st, Logger: log, SecureCookies: o.secure, Frontend: frontend.Assets()})
+	settings := portfolio.DefaultSettings()
+	settings.HorizonMonths = o.horizon
+	snaps := snapshot.New(st, settings, nil, nil)
+	runner, err := jobs.Start(jobs.Config{Store: st, Snapshots: snaps, Logger: log, RatesURL: o.ratesURL,
+		BackupDir: o.backupDir, BackupKeep: o.backupKeep})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := runner.Stop(); err != nil {
+			log.Warn("stop jobs", "error", err)
+		}
+	}()
+	handler := api.New(api.Config{Store: st, Logger: log, SecureCookies: o.secure, Frontend: frontend.Assets(),
+		Snapshots: snaps, Jobs: runner})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err

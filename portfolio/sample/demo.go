@@ -108,7 +108,7 @@ func DemoEntries(networks []portfolio.Network, today portfolio.Date) []portfolio
 		case "SolarShare":
 			add(n, n.JoinedOn, portfolio.Investment, "800.00", "")
 			monthly(n, n.JoinedOn+30, today, 12, func(i int, day portfolio.Date) {
-				add(n, day, portfolio.Payout, money(38+rng.Float64()*8), "")
+				add(n, day, portfolio.Payout, money(18+rng.Float64()*6), "")
 			})
 		case "VitaLife", "PureSkin":
 			add(n, n.JoinedOn, portfolio.Fee, "49.00", "starter kit")

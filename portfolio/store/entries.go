@@ -173,9 +173,9 @@ func (s *Store) CreateEntries(ctx context.Context, userID int64, entries []portf
 			return err
 		}
 		if err := tx.CreateInBatches(&entries, 500).Error; err != nil {
-			return entryWriteError(tx, userID, err)
+			return entryWriteError(err)
 		}
-		return nil
+		return touch(tx, userID)
 	})
 	return entries, err
 }
@@ -214,7 +214,7 @@ func externalIDConflict(existing portfolio.Entry) *ConflictError {
 
 // entryWriteError turns a unique-index violation that a concurrent writer caused into a
 // conflict.
-func entryWriteError(tx *gorm.DB, userID int64, err error) error {
+func entryWriteError(err error) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return &ConflictError{Field: "external_id", Message: "an entry with this external_id exists"}
 	}
@@ -252,20 +252,25 @@ func (s *Store) UpdateEntry(ctx context.Context, userID, id int64, apply func(*p
 			}
 		}
 		if err := tx.Select("*").Omit("created_at").Save(&e).Error; err != nil {
-			return entryWriteError(tx, userID, err)
+			return entryWriteError(err)
 		}
-		return nil
+		return touch(tx, userID)
 	})
 	return e, err
 }
 
 // DeleteEntry removes one of the user's entries.
 func (s *Store) DeleteEntry(ctx context.Context, userID, id int64) error {
-	res := s.w.WithContext(ctx).Where("user_id = ? AND id = ?", userID, id).Delete(&portfolio.Entry{})
-	if res.Error == nil && res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return res.Error
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Where("user_id = ? AND id = ?", userID, id).Delete(&portfolio.Entry{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return touch(tx, userID)
+	})
 }
 
 // EntryByExternalID returns the user's entry with the external id.

@@ -95,6 +95,23 @@ CREATE TABLE rates (
 	PRIMARY KEY (user_id, currency, date)
 );
 `},
+	{2, "figures snapshots and data versions", `
+ALTER TABLE users ADD COLUMN data_version BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE snapshots (
+	user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+	as_of TEXT NOT NULL,
+	data_version BIGINT NOT NULL,
+	settings TEXT NOT NULL,
+	computed_at {ts} NOT NULL,
+	figures TEXT NOT NULL,
+	history TEXT NOT NULL
+);
+CREATE TABLE reminders (
+	user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+	computed_at {ts} NOT NULL,
+	body TEXT NOT NULL
+);
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {

@@ -34,10 +34,13 @@ func (s *Store) CreateNetwork(ctx context.Context, userID int64, n portfolio.Net
 	if err := n.Validate(); err != nil {
 		return n, err
 	}
-	if err := s.w.WithContext(ctx).Create(&n).Error; err != nil {
-		return n, networkWriteError(err)
-	}
-	return n, nil
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&n).Error; err != nil {
+			return networkWriteError(err)
+		}
+		return touch(tx, userID)
+	})
+	return n, err
 }
 
 // UpdateNetwork loads one of the user's networks, lets apply change it, validates the result
@@ -56,7 +59,10 @@ func (s *Store) UpdateNetwork(ctx context.Context, userID, id int64, apply func(
 		if err := n.Validate(); err != nil {
 			return err
 		}
-		return networkWriteError(tx.Select("*").Omit("created_at").Save(&n).Error)
+		if err := tx.Select("*").Omit("created_at").Save(&n).Error; err != nil {
+			return networkWriteError(err)
+		}
+		return touch(tx, userID)
 	})
 	return n, err
 }
@@ -78,7 +84,10 @@ func (s *Store) DeleteNetwork(ctx context.Context, userID, id int64, cascade boo
 		if err := tx.Where("user_id = ? AND network_id = ?", userID, id).Delete(&portfolio.Entry{}).Error; err != nil {
 			return err
 		}
-		return tx.Where("user_id = ? AND id = ?", userID, id).Delete(&portfolio.Network{}).Error
+		if err := tx.Where("user_id = ? AND id = ?", userID, id).Delete(&portfolio.Network{}).Error; err != nil {
+			return err
+		}
+		return touch(tx, userID)
 	})
 }
 

@@ -1,0 +1,211 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/netfolio/netfolio/portfolio"
+	"github.com/netfolio/netfolio/portfolio/snapshot"
+	"github.com/netfolio/netfolio/portfolio/store"
+)
+
+// CommitmentID is the external id of a network's commitment purchase for a month; it makes
+// booking idempotent.
+func CommitmentID(networkID int64, month portfolio.Date) string {
+	return fmt.Sprintf("commitment:%d:%s", networkID, month.MonthKey())
+}
+
+// DueCommitments returns the purchases a product network's monthly commitment has made due by
+// today: one on the commitment day of each month from the day the network was recorded (or
+// joined, if later) while it is open. Months before netfolio knew of the network are not
+// booked: the user may have recorded those purchases already.
+func DueCommitments(n portfolio.Network, today portfolio.Date) []portfolio.Entry {
+	if n.Kind != portfolio.Product || n.CommitmentAmount == nil || n.CommitmentDay == 0 {
+		return nil
+	}
+	start := max(n.JoinedOn, portfolio.DateFromTime(n.CreatedAt))
+	var due []portfolio.Entry
+	for month := start.Month(); month <= today; month = month.AddMonths(1) {
+		day := month + portfolio.Date(n.CommitmentDay-1)
+		if day < start || day > today || !n.OpenOn(day) || n.Status == portfolio.StatusPaused {
+			continue
+		}
+		due = append(due, portfolio.Entry{NetworkID: n.ID, Date: day, Kind: portfolio.Purchase,
+			Amount: *n.CommitmentAmount, Currency: n.Currency, Note: "monthly commitment",
+			ExternalID: CommitmentID(n.ID, month)})
+	}
+	return due
+}
+
+// Commitments books every due monthly commitment purchase that is not booked yet, catching
+// up months missed while netfolio was down. It returns how many it booked.
+func Commitments(ctx context.Context, st *store.Store, today portfolio.Date) (int, error) {
+	networks, err := st.CommitmentNetworks(ctx)
+	if err != nil {
+		return 0, err
+	}
+	booked := 0
+	var errs []error
+	for _, n := range networks {
+		due := DueCommitments(n, today)
+		if len(due) == 0 {
+			continue
+		}
+		ids := make([]string, len(due))
+		for i, e := range due {
+			ids[i] = e.ExternalID
+		}
+		have, err := st.ExistingExternalIDs(ctx, n.UserID, ids)
+		if err != nil {
+			return booked, err
+		}
+		var missing []portfolio.Entry
+		for _, e := range due {
+			if !have[e.ExternalID] {
+				missing = append(missing, e)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		if _, err := st.CreateEntries(ctx, n.UserID, missing); err != nil {
+			var conflict *store.ConflictError
+			if errors.As(err, &conflict) {
+				continue // booked meanwhile by another run
+			}
+			errs = append(errs, fmt.Errorf("network %d: %w", n.ID, err))
+			continue
+		}
+		booked += len(missing)
+	}
+	return booked, errors.Join(errs...)
+}
+
+// FetchRates downloads an ECB reference-rate file and stores its rates for every user.
+func FetchRates(ctx context.Context, client *http.Client, url string, st *store.Store) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("fetch rates: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("fetch rates: %s answered %s", url, res.Status)
+	}
+	rates, err := portfolio.ParseECB(io.LimitReader(res.Body, 64<<20))
+	if err != nil {
+		return 0, fmt.Errorf("rates file: %w", err)
+	}
+	return st.PutRates(ctx, store.SharedRates, rates)
+}
+
+// Reminder is an open network whose payouts are overdue and whose last complete month has no
+// payout line in the monthly log.
+type Reminder struct {
+	NetworkID    int64          `json:"network_id"`
+	Name         string         `json:"name"`
+	Month        string         `json:"month"`
+	LatestPayout portfolio.Date `json:"latest_payout"`
+	DaysSince    int            `json:"days_since"`
+}
+
+// Reminders finds, for every user, the networks that the payouts_overdue rule flags and whose
+// last complete month is not logged, and stores them for the dashboard.
+func Reminders(ctx context.Context, st *store.Store, snaps *snapshot.Service) error {
+	users, err := st.UserIDs(ctx)
+	if err != nil {
+		return err
+	}
+	today := snaps.Today()
+	lastMonth := today.Month().AddMonths(-1)
+	var errs []error
+	for _, id := range users {
+		found, err := remindersFor(ctx, st, snaps, id, today, lastMonth)
+		if err == nil {
+			var body []byte
+			if body, err = json.Marshal(found); err == nil {
+				err = st.SaveReminders(ctx, id, time.Now(), body)
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("user %d: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func remindersFor(ctx context.Context, st *store.Store, snaps *snapshot.Service, userID int64, today, lastMonth portfolio.Date) ([]Reminder, error) {
+	networks, entries, _, err := st.FigureInputs(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	f := portfolio.Compute(networks, entries, today, snaps.Settings())
+	logged := map[int64]bool{}
+	latest := map[int64]portfolio.Date{}
+	for _, e := range entries {
+		if e.Kind != portfolio.Payout || e.Date > today {
+			continue
+		}
+		if e.Date.Month() == lastMonth {
+			logged[e.NetworkID] = true
+		}
+		if e.BaseUnits > 0 && e.Date > latest[e.NetworkID] {
+			latest[e.NetworkID] = e.Date
+		}
+	}
+	out := []Reminder{}
+	for _, rule := range f.Rules {
+		if rule.ID != portfolio.RulePayoutsOverdue {
+			continue
+		}
+		for _, nid := range rule.Networks {
+			if logged[nid] {
+				continue
+			}
+			for _, n := range networks {
+				if n.ID == nid {
+					out = append(out, Reminder{NetworkID: nid, Name: n.Name, Month: lastMonth.MonthKey(),
+						LatestPayout: latest[nid], DaysSince: int(today - latest[nid])})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// Backup writes a consistent copy of the database into dir as netfolio-YYYYMMDD-HHMMSS.db and
+// keeps the newest keep backups. It returns the new file's path.
+func Backup(ctx context.Context, st *store.Store, dir string, keep int, now time.Time) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "netfolio-"+now.UTC().Format("20060102-150405")+".db")
+	if err := st.Backup(ctx, path); err != nil {
+		return "", err
+	}
+	matches, err := filepath.Glob(filepath.Join(dir, "netfolio-*.db"))
+	if err != nil {
+		return path, err
+	}
+	sort.Strings(matches) // the timestamp in the name sorts by age
+	var errs []error
+	for len(matches) > keep {
+		if strings.HasSuffix(matches[0], ".db") {
+			errs = append(errs, os.Remove(matches[0]))
+		}
+		matches = matches[1:]
+	}
+	return path, errors.Join(errs...)
+}

@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/netfolio/netfolio/portfolio"
+)
+
+// touch records that a user's data changed, inside the write's own transaction, so that a
+// snapshot computed before the write is never served after it.
+func touch(tx *gorm.DB, userID int64) error {
+	return tx.Exec("UPDATE users SET data_version = data_version + 1 WHERE id = ?", userID).Error
+}
+
+// DataVersion returns the counter that every write to the user's networks and entries moves.
+func (s *Store) DataVersion(ctx context.Context, userID int64) (int64, error) {
+	var v []int64
+	if err := s.r.WithContext(ctx).Raw("SELECT data_version FROM users WHERE id = ?", userID).Scan(&v).Error; err != nil {
+		return 0, err
+	}
+	if len(v) == 0 {
+		return 0, ErrNotFound
+	}
+	return v[0], nil
+}
+
+// FigureInputs loads what the figures need, with the data version they reflect.
+func (s *Store) FigureInputs(ctx context.Context, userID int64) ([]portfolio.Network, []portfolio.Entry, int64, error) {
+	var (
+		networks []portfolio.Network
+		entries  []portfolio.Entry
+		version  int64
+	)
+	// One read transaction, so the networks, entries and version agree with each other.
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if version, err = s.dataVersionTx(tx, userID); err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", userID).Order("id").Find(&networks).Error; err != nil {
+			return err
+		}
+		return tx.Select("id, network_id, date, kind, base_units, income_class").
+			Where("user_id = ?", userID).Find(&entries).Error
+	})
+	return networks, entries, version, err
+}
+
+func (s *Store) dataVersionTx(tx *gorm.DB, userID int64) (int64, error) {
+	var v []int64
+	if err := tx.Raw("SELECT data_version FROM users WHERE id = ?", userID).Scan(&v).Error; err != nil {
+		return 0, err
+	}
+	if len(v) == 0 {
+		return 0, ErrNotFound
+	}
+	return v[0], nil
+}
+
+// Snapshot is a user's stored figures: the rendered report and month-end history as JSON.
+type Snapshot struct {
+	UserID      int64 `gorm:"primaryKey;autoIncrement:false"`
+	AsOf        portfolio.Date
+	DataVersion int64
+	Settings    string // a fingerprint of the settings the figures were computed with
+	ComputedAt  time.Time
+	Figures     []byte `gorm:"type:text"`
+	History     []byte `gorm:"type:text"`
+}
+
+// SaveSnapshot stores a user's snapshot unless a newer one (of a later data version) is there.
+func (s *Store) SaveSnapshot(ctx context.Context, snap Snapshot) error {
+	err := s.w.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "user_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"as_of", "data_version", "settings", "computed_at", "figures", "history"}),
+		Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "snapshots.data_version <= excluded.data_version"}}},
+	}).Create(&snap).Error
+	if errors.Is(err, gorm.ErrForeignKeyViolated) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	return nil
+}
+
+// LatestSnapshot returns the user's snapshot with the user's current data version.
+func (s *Store) LatestSnapshot(ctx context.Context, userID int64) (Snapshot, int64, error) {
+	var snap Snapshot
+	var version int64
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if version, err = s.dataVersionTx(tx, userID); err != nil {
+			return err
+		}
+		return tx.Where("user_id = ?", userID).Take(&snap).Error
+	})
+	return snap, version, notFound(err)
+}
+
+// StaleUsers lists users whose snapshot is missing, older than their data, or not of day.
+func (s *Store) StaleUsers(ctx context.Context, today portfolio.Date) ([]int64, error) {
+	var ids []int64
+	err := s.r.WithContext(ctx).Raw(`SELECT users.id FROM users
+		LEFT JOIN snapshots ON snapshots.user_id = users.id
+		WHERE snapshots.user_id IS NULL OR snapshots.data_version <> users.data_version OR snapshots.as_of <> ?
+		ORDER BY users.id`, today).Scan(&ids).Error
+	return ids, err
+}

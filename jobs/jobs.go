@@ -100,7 +100,9 @@ func Start(cfg Config) (*Runner, error) {
 	r := &Runner{sched: sched, log: cfg.Logger, clock: cfg.Clock, jobs: map[string]gocron.Job{}, status: map[string]*Status{}}
 	st, snaps := cfg.Store, cfg.Snapshots
 	today := snaps.Today
-	daily := func(h, m uint) gocron.JobDefinition { return gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(h, m, 0))) }
+	daily := func(h, m uint) gocron.JobDefinition {
+		return gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(h, m, 0)))
+	}
 
 	add := []struct {
 		name string

@@ -18,7 +18,7 @@ type HistoryPoint struct {
 
 // HistoryNetwork is one network at a month end.
 type HistoryNetwork struct {
-	ID                          int64
+	ID                           int64
 	Net, CapitalAtRisk, Exposure decimal.Decimal
 }
 

@@ -154,7 +154,7 @@ func (b *rateBook) unitsPerEUR(currency string, day portfolio.Date) (*decimal.De
 // toBase converts an amount on a day into the base currency; a missing rate is a validation
 // error that names the currency and the day.
 func (b *rateBook) toBase(amount decimal.Decimal, currency, base string, day portfolio.Date) (decimal.Decimal, error) {
-	if currency == base {
+	if currency == base || amount.IsZero() {
 		return amount.Round(portfolio.BaseUnitPlaces), nil
 	}
 	baseRate, err := b.unitsPerEUR(base, day)

@@ -239,7 +239,11 @@ func computeNetwork(n *Network, entries []*Entry, asOf Date, w windows, mix *cla
 				nf.payoutWindow.Add(nf.payoutWindow, units)
 			}
 			if e.Date >= w.mix0 && e.Date < w.end {
-				mix.add(e.IncomeClass, e.BaseUnits)
+				class := e.IncomeClass
+				if class == "" {
+					class = DefaultIncomeClass(n.Kind)
+				}
+				mix.add(class, e.BaseUnits)
 			}
 			if e.BaseUnits > 0 {
 				months[e.Date.Month()] = true

@@ -14,10 +14,10 @@ import (
 // that nets to zero drops out.
 //
 // Every root from −100 % up to the float64 limit is found; where several rates solve the
-// equation, the one nearest 10 % is returned. A collapse so deep that 1+r is below 2⁻⁵³ is
-// returned as the nearest float64 above −1. ok is false when there is no answer: mismatched or
-// non-finite input, no inflow or no outflow after netting, no root, or a rate too large for a
-// float64. The result is never NaN or ±Inf.
+// equation, the one nearest 10 % is returned. A collapse too deep for float64 to tell 1+r
+// from 0 (1+r below ~1e-16) is returned as the float64 just above −1. ok is false when there
+// is no answer: mismatched or non-finite input, no inflow or no outflow after netting, no
+// root, or a rate too large for a float64. The result is never NaN or ±Inf.
 func XIRR(days []int32, amounts []float64) (rate float64, ok bool) {
 	u, ok := xirrLog(days, amounts)
 	if !ok {
@@ -184,19 +184,46 @@ func xirrDaySumBig(amounts []float64) (float64, bool) {
 }
 
 // xirrRoots returns, in ascending order, every u ≤ xirrTop with f(u) = Σ cᵢ·e^(−u·tᵢ) = 0
-// (t ascending, t[0] = 0, c nonzero with both signs).
-//
-// It follows the proof of Descartes' rule of signs for exponential sums (Laguerre): for τ
-// strictly between the times of the first sign change, h(u) = e^(u·τ)·f(u) has derivative
-// e^(u·τ)·g(u) with g(u) = Σ cᵢ·(τ−tᵢ)·e^(−u·tᵢ), an exponential sum with one sign change fewer.
-// Between consecutive roots of g, h is monotone, so f has at most one root there and a
-// sign change brackets it. Applying this recursively down to a sum with no sign change (and so
-// no root) finds every root by bracketing alone: no grid, nothing missed between grid points.
-// The cost grows with the number of sign changes s, not just with the number of flows: one
-// sign change (deposits, then payouts) is a single bracketed solve.
+// (t ascending, t[0] = 0, c nonzero with both signs). Descartes' rule bounds their number by
+// the sign changes of c. With one sign change there is at most one root, bracketed between
+// −∞ and xirrTop; with more, a cheap certificate (certified) usually shows there is still at
+// most one on either side of a trial rate, and the chain (xirrChain) settles the rest.
 func xirrRoots(t, c []float64) []float64 {
-	n := len(c)
-	s := &xirrSolver{t: t, c: c, tmax: t[n-1]}
+	s := &xirrSolver{t: t, c: c, tmax: t[len(t)-1], level0: true}
+	if xirrSignChanges(c) > 1 {
+		for _, u0 := range [...]float64{xirrGuess, 0, -0.7, 1.1} {
+			if roots, ok := s.certified(u0); ok {
+				return roots
+			}
+		}
+	}
+	return s.chain()
+}
+
+// xirrChain is xirrRoots without the certificate shortcut.
+func xirrChain(t, c []float64) []float64 {
+	return (&xirrSolver{t: t, c: c, tmax: t[len(t)-1], level0: true}).chain()
+}
+
+func xirrSignChanges(c []float64) int {
+	n := 0
+	for i := 1; i < len(c); i++ {
+		if (c[i] > 0) != (c[i-1] > 0) {
+			n++
+		}
+	}
+	return n
+}
+
+// chain finds every root by following the proof of Descartes' rule of signs for exponential
+// sums (Laguerre): for τ strictly between the times of the first sign change, h(u) =
+// e^(u·τ)·f(u) has derivative e^(u·τ)·g(u) with g(u) = Σ cᵢ·(τ−tᵢ)·e^(−u·tᵢ), an exponential sum
+// with one sign change fewer. Between consecutive roots of g, h is monotone, so f has at most
+// one root there and a sign change brackets it. Applied recursively down to a sum with no sign
+// change (and so no root), this finds every root by bracketing alone: no grid, nothing missed
+// between grid points. It costs a few evaluations per sign change.
+func (s *xirrSolver) chain() []float64 {
+	t, c, n := s.t, s.c, len(s.c)
 	var gaps []float64 // τ for each sign change, ascending
 	for i := 1; i < n; i++ {
 		if (c[i] > 0) != (c[i-1] > 0) {
@@ -205,6 +232,7 @@ func xirrRoots(t, c []float64) []float64 {
 	}
 	var roots []float64 // roots of the level below; the last level has none
 	if len(gaps) > 1 {
+		s.level0 = false
 		// Level j has coefficients cᵢ·Π_{k<j}(τₖ−tᵢ); they are kept as sign and log magnitude
 		// (a double-double, so that removing a factor again restores it exactly enough),
 		// since the products overflow or underflow once there are many sign changes.
@@ -225,12 +253,62 @@ func xirrRoots(t, c []float64) []float64 {
 				s.factor(gaps[j-1], -1)
 			}
 		}
+		s.level0 = true
 	}
-	s.level0 = true
 	return s.levelRoots(roots, math.Copysign(1, c[n-1]))
 }
 
-// xirrSolver evaluates one level of the chain in xirrRoots.
+// certified returns the roots of f on (−∞, xirrTop] when it can prove cheaply that there is at
+// most one on each side of u0, and ok false otherwise. The proof is Descartes' rule for Laplace
+// transforms: for w > 0, f(u0+w) = w·∫ A(t)·e^(−w·t) dt with A(t) the running sum of the flows
+// discounted at u0, and the kernel e^(−w·t) is totally positive, so f has at most as many
+// roots (with multiplicity) above u0 as A has sign changes; below u0 likewise with the running
+// sums taken from the last flow back. (For u0 = 0 this is Norstrom's criterion.)
+func (s *xirrSolver) certified(u0 float64) (roots []float64, ok bool) {
+	m := 0.0
+	if u0 < 0 {
+		m = -u0 * s.tmax
+	}
+	n := len(s.c)
+	a := make([]float64, n)
+	mag := 0.0
+	for i, ti := range s.t {
+		a[i] = s.c[i] * math.Exp(-u0*ti-m)
+		mag += math.Abs(a[i])
+	}
+	// A running sum within rounding of zero has no trustworthy sign: give up.
+	tol := 4 * xirrEps * float64(n) * mag
+	changes := func(from, to, step int) int {
+		count, prev, sum := 0, 0.0, 0.0
+		for i := from; i != to; i += step {
+			sum += a[i]
+			if math.Abs(sum) <= tol {
+				return 2
+			}
+			if prev != 0 && (sum > 0) != (prev > 0) {
+				count++
+			}
+			prev = sum
+		}
+		return count
+	}
+	if changes(0, n, 1) > 1 || changes(n-1, -1, -1) > 1 {
+		return nil, false
+	}
+	f0, step0, _ := s.eval(u0)      // nonzero: the last running sum is f(u0)
+	if (f0 > 0) != (s.c[n-1] > 0) { // the sign at −∞ differs: one root below u0
+		if r, found := s.solveLeft(u0, f0, step0); found {
+			roots = append(roots, r)
+		}
+	}
+	if fTop, stepTop, _ := s.eval(xirrTop); fTop != 0 && (fTop > 0) != (f0 > 0) {
+		roots = append(roots, s.solve(u0, xirrTop, f0, xirrStart(u0, xirrTop, step0, stepTop)))
+	}
+	return roots, true
+}
+
+// xirrSolver holds the netted flows and, while the chain runs, the level it is on; eval
+// evaluates that level.
 type xirrSolver struct {
 	t, c   []float64 // times (years, ascending) and scaled flows: level 0
 	tmax   float64
@@ -292,7 +370,9 @@ func (s *xirrSolver) eval(u float64) (f, step, mag float64) {
 		for i, ti := range s.t {
 			e := s.hi[i] - u*ti + s.lo[i]
 			s.buf[i] = e
-			m = max(m, e)
+			if e > m {
+				m = e
+			}
 		}
 		for i, ti := range s.t {
 			v := math.Exp(s.buf[i] - m)

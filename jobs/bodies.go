@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,32 +61,12 @@ func Commitments(ctx context.Context, st *store.Store, today portfolio.Date) (in
 		if len(due) == 0 {
 			continue
 		}
-		ids := make([]string, len(due))
-		for i, e := range due {
-			ids[i] = e.ExternalID
-		}
-		have, err := st.ExistingExternalIDs(ctx, n.UserID, ids)
+		count, err := st.BookCommitments(ctx, n.UserID, n.ID, due)
 		if err != nil {
-			return booked, err
-		}
-		var missing []portfolio.Entry
-		for _, e := range due {
-			if !have[e.ExternalID] {
-				missing = append(missing, e)
-			}
-		}
-		if len(missing) == 0 {
-			continue
-		}
-		if _, err := st.CreateEntries(ctx, n.UserID, missing); err != nil {
-			var conflict *store.ConflictError
-			if errors.As(err, &conflict) {
-				continue // booked meanwhile by another run
-			}
 			errs = append(errs, fmt.Errorf("network %d: %w", n.ID, err))
 			continue
 		}
-		booked += len(missing)
+		booked += count
 	}
 	return booked, errors.Join(errs...)
 }
@@ -136,7 +117,7 @@ func Reminders(ctx context.Context, st *store.Store, snaps *snapshot.Service) er
 		if err == nil {
 			var body []byte
 			if body, err = json.Marshal(found); err == nil {
-				err = st.SaveReminders(ctx, id, time.Now(), body)
+				err = st.SaveReminders(ctx, id, snaps.Now(), body)
 			}
 		}
 		if err != nil {
@@ -199,13 +180,27 @@ func Backup(ctx context.Context, st *store.Store, dir string, keep int, now time
 	if err != nil {
 		return path, err
 	}
+	// Only files named like our backups count: another database that matches the pattern
+	// (netfolio-old.db) is neither counted nor removed.
+	matches = slices.DeleteFunc(matches, func(m string) bool { return !isBackupName(filepath.Base(m)) })
 	sort.Strings(matches) // the timestamp in the name sorts by age
+	keep = max(keep, 1)   // never the backup just made
 	var errs []error
 	for len(matches) > keep {
-		if strings.HasSuffix(matches[0], ".db") {
-			errs = append(errs, os.Remove(matches[0]))
-		}
+		errs = append(errs, os.Remove(matches[0]))
 		matches = matches[1:]
 	}
 	return path, errors.Join(errs...)
+}
+
+// isBackupName reports whether name is netfolio-YYYYMMDD-HHMMSS.db, as Backup names files.
+func isBackupName(name string) bool {
+	const layout = "20060102-150405"
+	stamp, hasPrefix := strings.CutPrefix(name, "netfolio-")
+	stamp, hasSuffix := strings.CutSuffix(stamp, ".db")
+	if !hasPrefix || !hasSuffix || len(stamp) != len(layout) {
+		return false
+	}
+	_, err := time.Parse(layout, stamp)
+	return err == nil
 }

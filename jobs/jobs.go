@@ -70,6 +70,9 @@ type Runner struct {
 
 // Start schedules every enabled job and starts the scheduler.
 func Start(cfg Config) (*Runner, error) {
+	if cfg.Store == nil || cfg.Snapshots == nil {
+		return nil, errors.New("jobs: Store and Snapshots are required")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -154,7 +157,7 @@ func Start(cfg Config) (*Runner, error) {
 		}
 		job, err := sched.NewJob(j.def, gocron.NewTask(r.wrap(j.name, j.run)), opts...)
 		if err != nil {
-			return nil, fmt.Errorf("schedule %s: %w", j.name, err)
+			return nil, errors.Join(fmt.Errorf("schedule %s: %w", j.name, err), sched.Shutdown())
 		}
 		r.jobs[j.name] = job
 		r.status[j.name] = &Status{Name: j.name}
@@ -180,9 +183,9 @@ func (r *Runner) wrap(name string, run func(ctx context.Context) error) func() {
 		}
 		r.mu.Unlock()
 		if err != nil {
-			r.log.Error("job failed", "job", name, "duration", time.Since(start), "error", err)
+			r.log.Error("job failed", "job", name, "duration", r.clock.Since(start), "error", err)
 		} else {
-			r.log.Debug("job done", "job", name, "duration", time.Since(start))
+			r.log.Debug("job done", "job", name, "duration", r.clock.Since(start))
 		}
 	}
 }

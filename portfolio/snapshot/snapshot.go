@@ -35,6 +35,9 @@ func New(st *store.Store, settings portfolio.Settings, now func() time.Time, loc
 // Today is the current day in the service's zone.
 func (s *Service) Today() portfolio.Date { return portfolio.DateFromTime(s.now().In(s.loc)) }
 
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Settings returns the settings figures are computed with.
 func (s *Service) Settings() portfolio.Settings { return s.settings }
 

@@ -20,21 +20,78 @@ func (s *Store) CommitmentNetworks(ctx context.Context) ([]portfolio.Network, er
 	return networks, err
 }
 
-// ExistingExternalIDs returns which of ids the user's entries carry already.
-func (s *Store) ExistingExternalIDs(ctx context.Context, userID int64, ids []string) (map[string]bool, error) {
-	found := map[string]bool{}
-	for start := 0; start < len(ids); start += 500 {
-		var got []string
-		err := s.r.WithContext(ctx).Model(&portfolio.Entry{}).Where("user_id = ? AND external_id IN ?", userID, ids[start:min(start+500, len(ids))]).
-			Pluck("external_id", &got).Error
-		if err != nil {
-			return nil, err
+type commitmentBooking struct {
+	NetworkID int64  `gorm:"primaryKey;autoIncrement:false"`
+	Month     string `gorm:"primaryKey"`
+	BookedAt  time.Time
+}
+
+// BookCommitments stores those of a network's due commitment purchases whose month was never
+// booked, and records each month as booked in the same transaction: a purchase the user
+// deleted (a skipped month) is not booked again, and a month whose entry the user recorded
+// with the same external id is not booked twice. It returns how many it stored.
+func (s *Store) BookCommitments(ctx context.Context, userID, networkID int64, due []portfolio.Entry) (int, error) {
+	booked := 0
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if _, err := network(tx, userID, networkID); err != nil {
+			return err
 		}
-		for _, id := range got {
-			found[id] = true
+		var months []string
+		if err := tx.Model(&commitmentBooking{}).Where("network_id = ?", networkID).Pluck("month", &months).Error; err != nil {
+			return err
 		}
-	}
-	return found, nil
+		done := map[string]bool{}
+		for _, m := range months {
+			done[m] = true
+		}
+		var ids []string
+		for _, e := range due {
+			ids = append(ids, e.ExternalID)
+		}
+		var existing []string
+		if err := tx.Model(&portfolio.Entry{}).Where("user_id = ? AND external_id IN ?", userID, ids).Pluck("external_id", &existing).Error; err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, id := range existing {
+			have[id] = true
+		}
+		var fresh []portfolio.Entry
+		var records []commitmentBooking
+		for _, e := range due {
+			month := e.Date.MonthKey()
+			if done[month] || e.NetworkID != networkID {
+				continue
+			}
+			records = append(records, commitmentBooking{NetworkID: networkID, Month: month, BookedAt: s.now().UTC()})
+			if !have[e.ExternalID] {
+				fresh = append(fresh, e)
+			}
+		}
+		if len(records) == 0 {
+			return nil
+		}
+		if len(fresh) > 0 {
+			ec, err := s.newEntryContext(tx, userID)
+			if err != nil {
+				return err
+			}
+			for i := range fresh {
+				if err := ec.prepare(&fresh[i]); err != nil {
+					return err
+				}
+			}
+			if err := tx.Create(&fresh).Error; err != nil {
+				return entryWriteError(err)
+			}
+			if err := touch(tx, userID); err != nil {
+				return err
+			}
+		}
+		booked = len(fresh)
+		return tx.Create(&records).Error
+	})
+	return booked, err
 }
 
 // UserIDs lists every user's id.
@@ -77,6 +134,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup %s: file exists", path)
 	}
-	// VACUUM cannot run inside a transaction and works on its own connection's snapshot.
-	return s.r.WithContext(ctx).Session(&gorm.Session{}).Exec("VACUUM INTO ?", path).Error
+	// VACUUM cannot run inside a transaction and works on its own connection's snapshot. It
+	// runs on the writer: the readers are opened with query_only, which refuses VACUUM INTO.
+	return s.w.WithContext(ctx).Session(&gorm.Session{}).Exec("VACUUM INTO ?", path).Error
 }

@@ -112,6 +112,14 @@ CREATE TABLE reminders (
 	body TEXT NOT NULL
 );
 `},
+	{3, "commitment bookings", `
+CREATE TABLE commitment_bookings (
+	network_id BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+	month TEXT NOT NULL,
+	booked_at {ts} NOT NULL,
+	PRIMARY KEY (network_id, month)
+);
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {
@@ -131,6 +139,11 @@ type schemaMigration struct {
 // migrate brings the schema up to date. On PostgreSQL an advisory lock keeps replicas that
 // start together from migrating twice.
 func (s *Store) migrate(ctx context.Context) error {
+	return s.migrateTo(ctx, migrations[len(migrations)-1].version)
+}
+
+// migrateTo applies the migrations up to and including version target.
+func (s *Store) migrateTo(ctx context.Context, target int) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.dialect == Postgres {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(7100421)").Error; err != nil {
@@ -149,7 +162,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("database schema version %d is newer than this netfolio (%d)", current, latest)
 		}
 		for _, m := range migrations {
-			if m.version <= current {
+			if m.version <= current || m.version > target {
 				continue
 			}
 			for _, stmt := range strings.Split(s.dialectSQL(m.sql), ";\n") {

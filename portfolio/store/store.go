@@ -53,6 +53,8 @@ type Store struct {
 type Options struct {
 	Now      func() time.Time // clock for sessions and throttling; time.Now when nil
 	ReadPool int              // SQLite reader connections; 4 when 0
+
+	schemaVersion int // migrate only up to this version (tests of upgrades); all when 0
 }
 
 // Open connects to dsn — a postgres:// URL or an SQLite file path — and runs the migrations.
@@ -99,7 +101,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	if err := s.migrate(ctx); err != nil {
+	migrate := s.migrate
+	if opt.schemaVersion > 0 {
+		migrate = func(ctx context.Context) error { return s.migrateTo(ctx, opt.schemaVersion) }
+	}
+	if err := migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}

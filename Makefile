@@ -26,6 +26,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseAmount$$' -fuzztime $(FUZZTIME) ./portfolio/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseECB$$' -fuzztime $(FUZZTIME) ./portfolio/
 	$(GO) test -run '^$$' -fuzz '^FuzzXIRR$$' -fuzztime $(FUZZTIME) ./portfolio/
+	$(GO) test -run '^$$' -fuzz '^FuzzComputeProperties$$' -fuzztime $(FUZZTIME) ./portfolio/
 
 ## bench: Go benchmarks
 bench: deps

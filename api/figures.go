@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"log/slog"
 	"net/http"
 	"time"
@@ -68,6 +71,47 @@ func (h *figuresHandler) portfolio(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, report)
+}
+
+// whatIf answers "where would I end after the horizon if exactly these networks collapsed
+// today?" with the stress test's rules.
+func (h *figuresHandler) whatIf(c echo.Context) error {
+	f := portfolio.Fields{}
+	horizon := queryInt(c, f, "horizon", 1, 600)
+	if horizon == 0 {
+		horizon = int64(h.snapshots.Settings().HorizonMonths)
+	}
+	var collapse []int64
+	for _, part := range strings.Split(c.QueryParam("collapse"), ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || id <= 0 {
+			f.Add("collapse", "must be network ids separated by commas")
+			break
+		}
+		collapse = append(collapse, id)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u := userOf(c)
+	figures, err := h.snapshots.Figures(c.Request().Context(), u.ID, h.snapshots.Today(), h.snapshots.Settings())
+	if err != nil {
+		return err
+	}
+	known := map[int64]bool{}
+	for _, n := range figures.Networks {
+		known[n.ID] = true
+	}
+	for _, id := range collapse {
+		if !known[id] {
+			return invalid(portfolio.Fields{"collapse": fmt.Sprintf("no such network: %d", id)})
+		}
+	}
+	w := portfolio.ComputeWhatIf(figures, collapse, int(horizon))
+	return c.JSON(http.StatusOK, portfolio.NewWhatIfReport(w, u.BaseCurrency))
 }
 
 // history serves the month-end series from the snapshot, from..to (months or days) inclusive.

@@ -85,6 +85,19 @@ func TestPortfolioFigures(t *testing.T) {
 	})
 	c.t = t
 
+	// What-if: only B collapses (net 100); A (net 50 after the last payout) goes on at 150 a
+	// month for 12 months: 50 + 1800 + 100 = 1950.
+	w := c.must(200, "GET", fmt.Sprintf("/api/v1/portfolio/whatif?collapse=%d&horizon=12", b), nil)
+	if str(w, "end_net") != "1950.00" || str(w, "horizon_months") != "12" || id(w, "collapse", 0) != b ||
+		str(w, "networks", 0, "end_net") != "1850.00" || str(w, "networks", 1, "collapsed") != "true" {
+		t.Errorf("what-if: %v", w)
+	}
+	run(t, c, []scenario{
+		{name: "what-if of another's network", method: "GET", path: "/api/v1/portfolio/whatif?collapse=999", status: 422, fields: []string{"collapse"}},
+		{name: "what-if garbage", method: "GET", path: "/api/v1/portfolio/whatif?collapse=a,b", status: 422, fields: []string{"collapse"}},
+	})
+	c.t = t
+
 	h := c.must(200, "GET", "/api/v1/portfolio/history?from=2025-12&to=2026-03", nil)
 	if n := length(h, "points"); n != 4 {
 		t.Fatalf("%d history points, want 4: %v", n, h)

@@ -98,6 +98,7 @@ func New(cfg Config) *echo.Echo {
 
 	user.GET("/portfolio", figures.portfolio)
 	user.GET("/portfolio/history", figures.history)
+	user.GET("/portfolio/whatif", figures.whatIf)
 	user.POST("/portfolio/recompute", figures.recompute)
 	user.GET("/jobs", figures.listJobs)
 	user.GET("/reminders", figures.listReminders)

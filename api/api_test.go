@@ -426,3 +426,36 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	s.stop()
 }
+
+func TestDashboardFilesAreCached(t *testing.T) {
+	s := startServer(t)
+	c := s.anonymous()
+	index := c.do("GET", "/", nil)
+	if index.Status != 200 || index.Header.Get("Cache-Control") != "no-cache" || index.Header.Get("ETag") == "" ||
+		!strings.Contains(index.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+		t.Fatalf("index: %d %v", index.Status, index.Header)
+	}
+	// A dashboard route that names no file gets index.html.
+	if route := c.do("GET", "/networks/7", nil); route.Status != 200 || string(route.Raw) != string(index.Raw) {
+		t.Errorf("dashboard route: %d", route.Status)
+	}
+	req, _ := http.NewRequest("GET", s.URL+"/", nil)
+	req.Header.Set("If-None-Match", index.Header.Get("ETag"))
+	res, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match: %d, want 304", res.StatusCode)
+	}
+	for _, p := range []string{"/missing.js", "/assets/nothing.css", "/assets/%2e%2e/%2e%2e/go.mod"} {
+		if res := c.do("GET", p, nil); res.Status != 404 {
+			t.Errorf("%s: %d, want 404", p, res.Status)
+		}
+	}
+	// A path that climbs gets the dashboard, never a file from outside it.
+	if res := c.do("GET", "/a/%2e%2e/%2e%2e/%2e%2e/etc/passwd", nil); res.Status != 200 || string(res.Raw) != string(index.Raw) {
+		t.Errorf("traversal: %d %q", res.Status, res.Raw)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/netfolio/netfolio/frontend"
 	"github.com/netfolio/netfolio/jobs"
 	"github.com/netfolio/netfolio/portfolio"
+	"github.com/netfolio/netfolio/portfolio/sample"
 	"github.com/netfolio/netfolio/portfolio/snapshot"
 	"github.com/netfolio/netfolio/portfolio/store"
 )
@@ -63,7 +64,7 @@ func serve(ctx context.Context, o serveOptions, stdout io.Writer, log *slog.Logg
 	defer st.Close()
 	var demoLine string
 	if o.demo {
-		if demoLine, err = ensureDemo(ctx, st, time.Now()); err != nil {
+		if demoLine, err = sample.EnsureDemo(ctx, st, time.Now()); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}

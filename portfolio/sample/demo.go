@@ -1,6 +1,7 @@
 // Package sample makes portfolios that are not a user's own: the demo user's realistic
-// multi-year portfolio, and synthetic data for tests and benchmarks. Everything here is a
-// pure function of its arguments, so a demo made twice is the same demo.
+// multi-year portfolio, and synthetic data for tests and benchmarks. The generators are pure
+// functions of their arguments, so a demo made twice is the same demo; EnsureDemo writes one
+// through the store.
 package sample
 
 import (

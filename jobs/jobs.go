@@ -57,6 +57,15 @@ type Status struct {
 	LastError *string    `json:"last_error"`
 }
 
+// jobSpec is one job to schedule: its name, schedule and body, and whether it also runs at
+// start.
+type jobSpec struct {
+	name string
+	def  gocron.JobDefinition
+	run  func(ctx context.Context) error
+	now  bool
+}
+
 // Runner schedules the jobs and remembers their last outcome.
 type Runner struct {
 	sched gocron.Scheduler
@@ -107,12 +116,7 @@ func Start(cfg Config) (*Runner, error) {
 		return gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(h, m, 0)))
 	}
 
-	add := []struct {
-		name string
-		def  gocron.JobDefinition
-		run  func(ctx context.Context) error
-		now  bool // also run at start
-	}{
+	add := []jobSpec{
 		{SnapshotJob, gocron.DurationJob(cfg.SnapshotEvery), func(ctx context.Context) error {
 			_, err := snaps.RefreshStale(ctx)
 			return err
@@ -129,23 +133,13 @@ func Start(cfg Config) (*Runner, error) {
 		}, false},
 	}
 	if cfg.RatesURL != "" {
-		add = append(add, struct {
-			name string
-			def  gocron.JobDefinition
-			run  func(ctx context.Context) error
-			now  bool
-		}{RatesJob, daily(16, 30), func(ctx context.Context) error {
+		add = append(add, jobSpec{RatesJob, daily(16, 30), func(ctx context.Context) error {
 			_, err := FetchRates(ctx, cfg.HTTPClient, cfg.RatesURL, st)
 			return err
 		}, true})
 	}
 	if cfg.BackupDir != "" {
-		add = append(add, struct {
-			name string
-			def  gocron.JobDefinition
-			run  func(ctx context.Context) error
-			now  bool
-		}{BackupJob, daily(3, 0), func(ctx context.Context) error {
+		add = append(add, jobSpec{BackupJob, daily(3, 0), func(ctx context.Context) error {
 			_, err := Backup(ctx, st, cfg.BackupDir, cfg.BackupKeep, r.clock.Now())
 			return err
 		}, false})

@@ -18,9 +18,8 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "usage: netfolio backup FILE [--db PATH]")
 		return 2
 	}
-	st, err := store.Open(ctx, *dbFlag, store.Options{})
-	if err != nil {
-		fmt.Fprintln(stderr, "netfolio:", err)
+	st, ok := openStore(ctx, *dbFlag, stderr)
+	if !ok {
 		return 1
 	}
 	defer st.Close()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/netfolio/netfolio/portfolio/store"
 )
 
 // env returns the environment variable's value, or def when it is unset.
@@ -71,4 +74,14 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 		return nil, fmt.Errorf("bad log level %q", level)
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// openStore opens the database for a one-shot command, printing why it could not.
+func openStore(ctx context.Context, dsn string, stderr io.Writer) (*store.Store, bool) {
+	st, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "netfolio:", err)
+		return nil, false
+	}
+	return st, true
 }

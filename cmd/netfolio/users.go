@@ -41,9 +41,8 @@ func userAddCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 		password, generated = base64.RawURLEncoding.EncodeToString(b), true
 	}
-	st, err := store.Open(ctx, *dbFlag, store.Options{})
-	if err != nil {
-		fmt.Fprintln(stderr, "netfolio:", err)
+	st, ok := openStore(ctx, *dbFlag, stderr)
+	if !ok {
 		return 1
 	}
 	defer st.Close()
@@ -70,9 +69,8 @@ func tokenCreateCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintln(stderr, "usage: netfolio token create USER [--name NAME]")
 		return 2
 	}
-	st, err := store.Open(ctx, *dbFlag, store.Options{})
-	if err != nil {
-		fmt.Fprintln(stderr, "netfolio:", err)
+	st, ok := openStore(ctx, *dbFlag, stderr)
+	if !ok {
 		return 1
 	}
 	defer st.Close()

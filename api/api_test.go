@@ -65,7 +65,7 @@ func TestNetworks(t *testing.T) {
 		{name: "commitment on revshare", method: "POST", path: "/api/v1/networks", body: map[string]any{"name": "R", "kind": "revshare", "commitment_amount": "50", "commitment_day": 5}, status: 422, fields: []string{"commitment_amount"}},
 		{name: "commitment day out of range", method: "POST", path: "/api/v1/networks", body: map[string]any{"name": "P", "kind": "product", "commitment_amount": "50", "commitment_day": 29}, status: 422, fields: []string{"commitment_day"}},
 		{name: "product with commitment", method: "POST", path: "/api/v1/networks", body: map[string]any{"name": "VitaLife", "kind": "product", "commitment_amount": 89.90, "commitment_day": 5, "joined_on": "2025-01-10"}, status: 201,
-			check: map[string]string{"commitment_amount": "89.9", "commitment_day": "5", "joined_on": "2025-01-10"}},
+			check: map[string]string{"commitment_amount": "89.90", "commitment_day": "5", "joined_on": "2025-01-10"}},
 		{name: "collapsed on create closes today", method: "POST", path: "/api/v1/networks", body: map[string]any{"name": "Nova", "kind": "revshare", "status": "collapsed"}, status: 201,
 			check: map[string]string{"closed_on": "2026-03-15"}},
 		{name: "closed_on without closing status", method: "POST", path: "/api/v1/networks", body: map[string]any{"name": "Q", "kind": "revshare", "closed_on": "2026-01-01"}, status: 422, fields: []string{"closed_on"}},
@@ -259,6 +259,7 @@ func TestEntriesPagination(t *testing.T) {
 		{name: "bad cursor", method: "GET", path: "/api/v1/entries?cursor=zzz", status: 422, fields: []string{"cursor"}},
 		{name: "bad limit", method: "GET", path: "/api/v1/entries?limit=5000", status: 422, fields: []string{"limit"}},
 		{name: "bad from", method: "GET", path: "/api/v1/entries?from=yesterday", status: 422, fields: []string{"from"}},
+		{name: "bad kind", method: "GET", path: "/api/v1/entries?kind=gift", status: 422, fields: []string{"kind"}},
 	})
 }
 
@@ -323,7 +324,7 @@ func TestErrorsAndLimits(t *testing.T) {
 	run(t, anon, []scenario{
 		{name: "no credentials", method: "GET", path: "/api/v1/networks", status: 401},
 		{name: "bad token", method: "GET", path: "/api/v1/me", status: 401},
-		{name: "unknown api route", method: "GET", path: "/api/v1/nothing", status: 404},
+		{name: "unknown api route", method: "GET", path: "/api/v1/nothing", status: 401},
 	})
 	anon.token = "nft_not-a-token"
 	run(t, anon, []scenario{{name: "unknown token", method: "GET", path: "/api/v1/me", status: 401}})
@@ -389,7 +390,7 @@ func TestRestartKeepsData(t *testing.T) {
 	s2 := startServerAt(t, s.DB)
 	c.base = s2.URL
 	got := c.must(200, "GET", "/api/v1/networks/"+fmt.Sprint(net), nil)
-	if str(got, "name") != "Durable" || str(got, "commitment_amount") != "49.9" {
+	if str(got, "name") != "Durable" || str(got, "commitment_amount") != "49.90" {
 		t.Errorf("after restart: %v", got)
 	}
 	if got := c.must(200, "GET", "/api/v1/entries", nil); length(got, "items") != 1 || str(got, "items", 0, "amount") != "49.90" {

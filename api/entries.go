@@ -169,6 +169,9 @@ func (h *entryHandler) list(c echo.Context) error {
 		Limit:     int(queryInt(c, f, "limit", 1, 1000)),
 		Cursor:    c.QueryParam("cursor"),
 	}
+	if filter.Kind != "" && !filter.Kind.Valid() {
+		f.Add("kind", "must be one of investment, purchase, fee, payout, reinvest, balance")
+	}
 	if err := f.Err(); err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func toNetworkJSON(n portfolio.Network) networkJSON {
 		JoinedOn: n.JoinedOn, ClosedOn: n.ClosedOn, Sponsor: n.Sponsor, Notes: n.Notes,
 		CreatedAt: n.CreatedAt.UTC(), UpdatedAt: n.UpdatedAt.UTC()}
 	if n.CommitmentAmount != nil {
-		s := portfolio.FormatExact(*n.CommitmentAmount)
+		s := portfolio.FormatAmount(*n.CommitmentAmount, n.Currency)
 		out.CommitmentAmount = &s
 	}
 	if n.CommitmentDay != 0 {

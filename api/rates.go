@@ -40,6 +40,9 @@ type rateInput struct {
 func (h *rateHandler) list(c echo.Context) error {
 	f := portfolio.Fields{}
 	filter := store.RateFilter{Currency: c.QueryParam("currency"), From: queryDate(c, f, "from"), To: queryDate(c, f, "to")}
+	if filter.Currency != "" && !portfolio.ValidCurrency(filter.Currency) {
+		f.Add("currency", "must be 2–10 upper-case letters or digits")
+	}
 	if err := f.Err(); err != nil {
 		return err
 	}

@@ -71,6 +71,7 @@ func New(cfg Config) *echo.Echo {
 	e.GET("/healthz", health.healthz)
 	e.GET("/readyz", health.readyz)
 	e.GET("/metrics", m.handler())
+	e.GET("/api/openapi.json", serveOpenAPI)
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/session", auth.login)
@@ -110,7 +111,7 @@ func New(cfg Config) *echo.Echo {
 	user.PUT("/rates", rates.put)
 	user.POST("/rates/import", rates.importECB)
 
-	v1.Any("/*", func(echo.Context) error { return errNotFound })
+	user.Any("/*", func(echo.Context) error { return errNotFound })
 	if cfg.Frontend != nil {
 		registerFrontend(e, cfg.Frontend)
 	}

@@ -56,6 +56,9 @@ func (k EntryKind) CashSign() int {
 	return 0
 }
 
+// Valid reports whether k is one of the six entry kinds.
+func (k EntryKind) Valid() bool { return containsString(entryKinds, string(k)) }
+
 // IncomeClass classifies payouts: own sales, team commissions, or capital returns.
 type IncomeClass string
 

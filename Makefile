@@ -1,24 +1,39 @@
 # netfolio — the two commands a user needs are `make run` and `make test`.
-GO      ?= go
-BIN     := bin/netfolio
-DATA    ?= .data
-ADDR    ?= 127.0.0.1:8080
+GO       ?= go
+NPM      ?= npm
+BIN      := bin/netfolio
+DATA     ?= .data
+ADDR     ?= 127.0.0.1:8080
 FUZZTIME ?= 5s
+CHROMIUM ?= /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+NODE_DEPS := frontend/node_modules/.package-lock.json
 
-.PHONY: run test build bench lint deps fuzz clean
+.PHONY: run test build frontend bench lint deps browser-deps fuzz screenshots clean
 
 ## run: build everything and start netfolio with an embedded SQLite database and demo data
 run: build
 	@mkdir -p $(DATA)
 	$(BIN) serve --demo --addr $(ADDR) --db $(DATA)/demo.db
 
-## build: the netfolio binary, dashboard embedded
-build: deps
+## build: the dashboard, then the netfolio binary with the dashboard embedded
+build: deps frontend
 	$(GO) build -o $(BIN) ./cmd/netfolio
 
-## test: the whole suite — lint, unit, integration, and short fuzz runs
-test: deps lint
+## frontend: install the dashboard's npm packages (from the lockfile) and build it into frontend/dist
+frontend: $(NODE_DEPS)
+	cd frontend && $(NPM) run build
+
+$(NODE_DEPS): frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+
+## test: the whole suite — lint, Go unit and integration tests, fuzzing, the dashboard's unit
+## tests, and browser tests in headless Chromium against the real server
+test: deps browser-deps lint build
+	@git diff --quiet -- frontend/dist 2>/dev/null || { echo "frontend/dist differs from a fresh build of frontend/src: commit the rebuilt dist"; git --no-pager diff --stat -- frontend/dist; exit 1; }
 	$(GO) test -count=1 ./...
+	cd frontend && $(NPM) test
+	cd frontend && NETFOLIO_BIN=$(CURDIR)/$(BIN) CHROMIUM=$(CHROMIUM) $(NPM) run e2e
 	$(MAKE) --no-print-directory fuzz
 
 ## fuzz: each parser's fuzz target for FUZZTIME (longer by hand: make fuzz FUZZTIME=5m)
@@ -27,6 +42,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseECB$$' -fuzztime $(FUZZTIME) ./portfolio/
 	$(GO) test -run '^$$' -fuzz '^FuzzXIRR$$' -fuzztime $(FUZZTIME) ./portfolio/
 	$(GO) test -run '^$$' -fuzz '^FuzzComputeProperties$$' -fuzztime $(FUZZTIME) ./portfolio/
+
+## screenshots: retake the README's screenshots from the demo data
+screenshots: build browser-deps
+	cd frontend && NETFOLIO_BIN=$(CURDIR)/$(BIN) CHROMIUM=$(CHROMIUM) NETFOLIO_SCREENSHOTS=$(CURDIR)/frontend/screenshots $(NPM) run e2e
 
 ## bench: Go benchmarks
 bench: deps
@@ -38,12 +57,17 @@ lint:
 	if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## deps: install what the build needs and is missing (a C compiler for SQLite)
+## deps: install what the build needs and is missing (a C compiler for SQLite, Node and npm)
 deps:
-	@command -v gcc >/dev/null 2>&1 || { echo "installing gcc for the SQLite driver"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gcc libc6-dev; }
+	@missing=""; command -v gcc >/dev/null 2>&1 || missing="$$missing gcc libc6-dev"; \
+	command -v $(NPM) >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+## browser-deps: Debian's Chromium for the browser tests (no browser is ever downloaded)
+browser-deps:
+	@[ -x $(CHROMIUM) ] || { echo "installing chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
 clean:
-	rm -rf bin $(DATA)
-
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+	rm -rf bin $(DATA) frontend/node_modules

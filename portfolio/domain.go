@@ -176,7 +176,13 @@ type Entry struct {
 	IncomeClass IncomeClass     // payouts only
 	Note        string
 	ExternalID  string // "" when none
-	CreatedAt   time.Time
+	// UnitsPerEUR is the rate of Currency the base amount was converted at ("" when the
+	// entry brought its own base amount, or needed no rate).
+	UnitsPerEUR string
+	// ImportHash identifies an imported line without an external id, so that importing the
+	// same file again adds nothing ("" otherwise).
+	ImportHash string
+	CreatedAt  time.Time
 }
 
 // Validate checks an entry's own fields (not its network or its base amount).

@@ -145,12 +145,14 @@ func (ec *entryContext) prepare(e *portfolio.Entry) error {
 		return err
 	}
 	if e.BaseGiven {
+		e.UnitsPerEUR = ""
 		return e.SetBase(e.BaseAmount, true)
 	}
-	base, err := ec.rates.toBase(e.Amount, e.Currency, ec.user.BaseCurrency, e.Date)
+	base, rate, err := ec.rates.toBase(e.Amount, e.Currency, ec.user.BaseCurrency, e.Date)
 	if err != nil {
 		return err
 	}
+	e.UnitsPerEUR = rate
 	return e.SetBase(base, false)
 }
 

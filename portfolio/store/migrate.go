@@ -120,6 +120,11 @@ CREATE TABLE commitment_bookings (
 	PRIMARY KEY (network_id, month)
 );
 `},
+	{4, "conversion rate and import hash of entries", `
+ALTER TABLE entries ADD COLUMN units_per_eur TEXT NOT NULL DEFAULT '';
+ALTER TABLE entries ADD COLUMN import_hash TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX entries_import_hash ON entries(user_id, import_hash) WHERE import_hash <> '';
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {

@@ -151,30 +151,35 @@ func (b *rateBook) unitsPerEUR(currency string, day portfolio.Date) (*decimal.De
 	return r, nil
 }
 
-// toBase converts an amount on a day into the base currency; a missing rate is a validation
-// error that names the currency and the day.
-func (b *rateBook) toBase(amount decimal.Decimal, currency, base string, day portfolio.Date) (decimal.Decimal, error) {
+// toBase converts an amount on a day into the base currency and returns the currency's rate
+// it used ("" when it needed none); a missing rate is a validation error that names the
+// currency and the day.
+func (b *rateBook) toBase(amount decimal.Decimal, currency, base string, day portfolio.Date) (decimal.Decimal, string, error) {
 	if currency == base || amount.IsZero() {
-		return amount.Round(portfolio.BaseUnitPlaces), nil
+		rate := ""
+		if currency == "EUR" {
+			rate = "1"
+		}
+		return amount.Round(portfolio.BaseUnitPlaces), rate, nil
 	}
 	baseRate, err := b.unitsPerEUR(base, day)
 	if err != nil {
-		return decimal.Zero, err
+		return decimal.Zero, "", err
 	}
 	curRate, err := b.unitsPerEUR(currency, day)
 	if err != nil {
-		return decimal.Zero, err
+		return decimal.Zero, "", err
 	}
 	for _, missing := range []struct {
 		code string
 		rate *decimal.Decimal
 	}{{currency, curRate}, {base, baseRate}} {
 		if missing.rate == nil {
-			return decimal.Zero, &portfolio.ValidationError{
+			return decimal.Zero, "", &portfolio.ValidationError{
 				Message: fmt.Sprintf("no exchange rate for %s on %s or the %d days before; add one with PUT /api/v1/rates or send base_amount", missing.code, day, portfolio.MaxRateAge),
 				Fields:  portfolio.Fields{"currency": fmt.Sprintf("no exchange rate for %s on %s", missing.code, day)},
 			}
 		}
 	}
-	return portfolio.Convert(amount, *baseRate, *curRate), nil
+	return portfolio.Convert(amount, *baseRate, *curRate), portfolio.FormatExact(*curRate), nil
 }

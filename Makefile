@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_DEPS := frontend/node_modules/.package-lock.json
 
-.PHONY: run test build frontend bench lint deps browser-deps fuzz screenshots clean
+.PHONY: run test build frontend bench lint deps test-deps fuzz screenshots clean
 
 ## run: build everything and start netfolio with an embedded SQLite database and demo data
 run: build
@@ -29,7 +29,7 @@ $(NODE_DEPS): frontend/package-lock.json
 
 ## test: the whole suite — lint, Go unit and integration tests, fuzzing, the dashboard's unit
 ## tests, and browser tests in headless Chromium against the real server
-test: deps browser-deps lint build
+test: deps test-deps lint build
 	@git diff --quiet -- frontend/dist 2>/dev/null || { echo "frontend/dist differs from a fresh build of frontend/src: commit the rebuilt dist"; git --no-pager diff --stat -- frontend/dist; exit 1; }
 	$(GO) test -count=1 ./...
 	cd frontend && $(NPM) test
@@ -44,7 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzComputeProperties$$' -fuzztime $(FUZZTIME) ./portfolio/
 
 ## screenshots: retake the README's screenshots from the demo data
-screenshots: build browser-deps
+screenshots: build test-deps
 	cd frontend && NETFOLIO_BIN=$(CURDIR)/$(BIN) CHROMIUM=$(CHROMIUM) NETFOLIO_SCREENSHOTS=$(CURDIR)/frontend/screenshots $(NPM) run e2e
 
 ## bench: Go benchmarks
@@ -64,10 +64,14 @@ deps:
 	if [ -n "$$missing" ]; then echo "installing$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-## browser-deps: Debian's Chromium for the browser tests (no browser is ever downloaded)
-browser-deps:
-	@[ -x $(CHROMIUM) ] || { echo "installing chromium for the browser tests"; \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+## test-deps: Debian's Chromium for the browser tests (no browser is ever downloaded), and
+## hledger and ledger, which the journal export is checked against
+test-deps:
+	@missing=""; [ -x $(CHROMIUM) ] || missing="$$missing chromium fonts-dejavu-core"; \
+	command -v hledger >/dev/null 2>&1 || missing="$$missing hledger"; \
+	command -v ledger >/dev/null 2>&1 || missing="$$missing ledger"; \
+	if [ -n "$$missing" ]; then echo "installing$$missing for the tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 clean:
 	rm -rf bin $(DATA) frontend/node_modules

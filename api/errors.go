@@ -21,6 +21,7 @@ type Error struct {
 	Message    string
 	Fields     map[string]string
 	ExistingID int64
+	Import     *store.ImportResult // the line errors of a failed import
 	Cause      error
 }
 
@@ -42,6 +43,8 @@ type errorJSON struct {
 	Message    string            `json:"message"`
 	Fields     map[string]string `json:"fields"`
 	ExistingID int64             `json:"existing_id,omitempty"`
+	// Lines lists a failed import's problems by line and column.
+	Lines []store.ImportError `json:"lines,omitempty"`
 }
 
 func badRequest(msg string, cause error) *Error {
@@ -130,6 +133,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			fields = map[string]string{}
 		}
 		body := errorBody{Error: errorJSON{Code: e.Code, Message: e.Message, Fields: fields, ExistingID: e.ExistingID}}
+		if e.Import != nil {
+			body.Error.Lines = e.Import.Errors
+		}
 		if c.Request().Method == http.MethodHead {
 			err = c.NoContent(e.Status)
 		} else {

@@ -67,6 +67,7 @@ func New(cfg Config) *echo.Echo {
 	health := &healthHandler{store: cfg.Store}
 	figures := &figuresHandler{snapshots: cfg.Snapshots, jobs: cfg.Jobs, reminders: cfg.Store, log: cfg.Logger}
 	payouts := &payoutHandler{store: cfg.Store, clock: clk}
+	exports := &exchangeHandler{store: cfg.Store, clock: clk}
 
 	e.GET("/healthz", health.healthz)
 	e.GET("/readyz", health.readyz)
@@ -106,6 +107,12 @@ func New(cfg Config) *echo.Echo {
 
 	user.GET("/payouts/monthly", payouts.monthly)
 	user.PUT("/payouts/monthly", payouts.putMonthly)
+
+	user.GET("/export/tax.csv", exports.taxCSV)
+	user.GET("/export/tax-summary.csv", exports.taxSummary)
+	user.GET("/export/entries.csv", exports.entriesCSV)
+	user.GET("/export/journal.ledger", exports.journal)
+	user.POST("/import/entries.csv", exports.importCSV)
 
 	user.GET("/rates", rates.list)
 	user.PUT("/rates", rates.put)

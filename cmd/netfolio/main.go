@@ -24,6 +24,8 @@ Usage:
   netfolio serve [--addr 127.0.0.1:8080] [--db PATH|postgres://…] [--demo]
   netfolio user add NAME [--admin] [--base-currency EUR] [--password-stdin]
   netfolio token create USER [--name NAME]
+  netfolio export tax|tax-summary|entries|journal --user NAME [--year 2025] [--dialect de]
+  netfolio import FILE.csv --user NAME [--dry-run] [--create-networks]
   netfolio backup FILE            (a consistent copy of the SQLite database, while it runs)
 
 Every command takes --db (or NETFOLIO_DB): an SQLite file path or a postgres:// URL.
@@ -47,6 +49,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if len(args) > 1 && args[1] == "create" {
 			return tokenCreateCmd(ctx, args[2:], stdout, stderr)
 		}
+	case "export":
+		return exportCmd(ctx, args[1:], stdout, stderr)
+	case "import":
+		return importCmd(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

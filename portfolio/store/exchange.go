@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/netfolio/netfolio/portfolio"
+)
+
+// exportPage is how many entries EachEntry reads at a time: memory stays constant however
+// many entries a user has.
+const exportPage = 5000
+
+// EachEntry calls fn for each of the user's entries dated from..to (inclusive), oldest first
+// (by date, then by id), with the entry's network. It reads a page at a time inside one read
+// transaction, so the export is consistent and its memory constant.
+func (s *Store) EachEntry(ctx context.Context, userID int64, from, to portfolio.Date, fn func(portfolio.Entry, portfolio.Network) error) error {
+	return s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var networks []portfolio.Network
+		if err := tx.Where("user_id = ?", userID).Find(&networks).Error; err != nil {
+			return err
+		}
+		byID := make(map[int64]portfolio.Network, len(networks))
+		for _, n := range networks {
+			byID[n.ID] = n
+		}
+		lastDate, lastID := from, int64(0)
+		page := make([]portfolio.Entry, 0, exportPage)
+		for {
+			page = page[:0]
+			err := tx.Where("user_id = ? AND date <= ? AND (date > ? OR (date = ? AND id > ?))", userID, to, lastDate, lastDate, lastID).
+				Order("date, id").Limit(exportPage).Find(&page).Error
+			if err != nil {
+				return err
+			}
+			for _, e := range page {
+				if err := fn(e, byID[e.NetworkID]); err != nil {
+					return err
+				}
+			}
+			if len(page) < exportPage {
+				return nil
+			}
+			last := page[len(page)-1]
+			lastDate, lastID = last.Date, last.ID
+		}
+	})
+}
+
+// ImportItem is one line of an import: the entry and the network it names.
+type ImportItem struct {
+	Line        int
+	Network     string
+	NetworkKind portfolio.NetworkKind // needed only to create the network
+	Entry       portfolio.Entry
+}
+
+// ImportError is what is wrong with one line of an import.
+type ImportError struct {
+	Line    int    `json:"line"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+func (e ImportError) Error() string {
+	return fmt.Sprintf("line %d, %s: %s", e.Line, e.Column, e.Message)
+}
+
+// ImportSource yields an import's lines one at a time: an item, or what is wrong with the
+// line; io.EOF after the last.
+type ImportSource func() (ImportItem, *ImportError, error)
+
+// ImportOptions choose how an import runs.
+type ImportOptions struct {
+	DryRun         bool // check and count everything, store nothing
+	CreateNetworks bool // create networks the file names that do not exist yet
+}
+
+// ImportResult says what an import added (or would add) and what was wrong.
+type ImportResult struct {
+	DryRun          bool          `json:"dry_run"`
+	Added           int           `json:"added"`
+	Skipped         int           `json:"skipped"` // already there (same external id or same line)
+	NetworksCreated []string      `json:"networks_created"`
+	Errors          []ImportError `json:"errors"`
+	ErrorCount      int           `json:"error_count"`
+}
+
+// maxImportErrors is how many line errors an import reports; it counts them all.
+const maxImportErrors = 1000
+
+// errRollback ends a transaction that must leave nothing behind: a dry run, or an import
+// with errors.
+var errRollback = errors.New("rollback")
+
+// Import reads every line of src and stores the entries in one transaction, all or nothing:
+// any line with an error and nothing is stored. Lines whose external id (or, without one,
+// whose import hash) the user has already are skipped, so importing a file twice adds nothing.
+func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt ImportOptions) (ImportResult, error) {
+	res := ImportResult{DryRun: opt.DryRun, NetworksCreated: []string{}, Errors: []ImportError{}}
+	fail := func(e ImportError) {
+		res.ErrorCount++
+		if len(res.Errors) < maxImportErrors {
+			res.Errors = append(res.Errors, e)
+		}
+	}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		ec, err := s.newEntryContext(tx, userID)
+		if err != nil {
+			return err
+		}
+		byName := make(map[string]int64, len(ec.networks))
+		for _, n := range ec.networks {
+			byName[strings.ToLower(n.Name)] = n.ID
+		}
+		seen := map[string]bool{} // external ids and hashes met earlier in this file
+		var batch []portfolio.Entry
+		var lines []int
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			if err := s.dropExisting(tx, userID, &batch, &lines, &res); err != nil {
+				return err
+			}
+			if res.ErrorCount == 0 && len(batch) > 0 {
+				if err := tx.CreateInBatches(&batch, 500).Error; err != nil {
+					return entryWriteError(err)
+				}
+			}
+			res.Added += len(batch)
+			batch, lines = batch[:0], lines[:0]
+			return nil
+		}
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			item, lineErr, err := src()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			if lineErr != nil {
+				fail(*lineErr)
+				continue
+			}
+			key := item.Entry.ExternalID
+			if key == "" {
+				key = "#" + item.Entry.ImportHash
+			}
+			if key != "#" && seen[key] {
+				res.Skipped++
+				continue
+			}
+			seen[key] = true
+			id, ok := byName[strings.ToLower(item.Network)]
+			if !ok {
+				n, err := s.importNetwork(tx, ec, item, opt)
+				if err != nil {
+					var v *portfolio.ValidationError
+					if errors.As(err, &v) {
+						fail(ImportError{Line: item.Line, Column: "network", Message: v.Error()})
+						continue
+					}
+					return err
+				}
+				id = n.ID
+				byName[strings.ToLower(n.Name)] = id
+				res.NetworksCreated = append(res.NetworksCreated, n.Name)
+			}
+			item.Entry.NetworkID = id
+			if err := ec.prepare(&item.Entry); err != nil {
+				var v *portfolio.ValidationError
+				if !errors.As(err, &v) {
+					return err
+				}
+				for field, msg := range v.Fields {
+					fail(ImportError{Line: item.Line, Column: field, Message: msg})
+				}
+				continue
+			}
+			batch, lines = append(batch, item.Entry), append(lines, item.Line)
+			if len(batch) >= 1000 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		if res.ErrorCount > 0 || opt.DryRun {
+			return errRollback
+		}
+		if res.Added > 0 {
+			return touch(tx, userID)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return res, err
+	}
+	return res, nil
+}
+
+// importNetwork creates the network an import line names, when the import may.
+func (s *Store) importNetwork(tx *gorm.DB, ec *entryContext, item ImportItem, opt ImportOptions) (portfolio.Network, error) {
+	if !opt.CreateNetworks {
+		return portfolio.Network{}, &portfolio.ValidationError{Message: fmt.Sprintf("no network named %q; import with create_networks=true to create it", item.Network)}
+	}
+	kind := item.NetworkKind
+	if kind == "" {
+		return portfolio.Network{}, &portfolio.ValidationError{Message: fmt.Sprintf("no network named %q, and no network_kind to create it with", item.Network)}
+	}
+	currency := item.Entry.Currency
+	if currency == "" {
+		currency = ec.user.BaseCurrency
+	}
+	n := portfolio.Network{UserID: ec.user.ID, Name: strings.TrimSpace(item.Network), Kind: kind, Status: portfolio.StatusActive,
+		Currency: currency, JoinedOn: item.Entry.Date}
+	if err := n.Validate(); err != nil {
+		return n, err
+	}
+	if err := tx.Create(&n).Error; err != nil {
+		return n, networkWriteError(err)
+	}
+	ec.networks[n.ID] = n
+	return n, nil
+}
+
+// dropExisting removes from batch the entries the user has already (same external id, or
+// same import hash) and counts them as skipped.
+func (s *Store) dropExisting(tx *gorm.DB, userID int64, batch *[]portfolio.Entry, lines *[]int, res *ImportResult) error {
+	var ids, hashes []string
+	for _, e := range *batch {
+		if e.ExternalID != "" {
+			ids = append(ids, e.ExternalID)
+		} else if e.ImportHash != "" {
+			hashes = append(hashes, e.ImportHash)
+		}
+	}
+	have := map[string]bool{}
+	for _, q := range []struct {
+		column string
+		values []string
+	}{{"external_id", ids}, {"import_hash", hashes}} {
+		if len(q.values) == 0 {
+			continue
+		}
+		var found []string
+		if err := tx.Model(&portfolio.Entry{}).Where("user_id = ? AND "+q.column+" IN ?", userID, q.values).Pluck(q.column, &found).Error; err != nil {
+			return err
+		}
+		for _, v := range found {
+			have[q.column+":"+v] = true
+		}
+	}
+	kept, keptLines := (*batch)[:0], (*lines)[:0]
+	for i, e := range *batch {
+		if (e.ExternalID != "" && have["external_id:"+e.ExternalID]) || (e.ExternalID == "" && e.ImportHash != "" && have["import_hash:"+e.ImportHash]) {
+			res.Skipped++
+			continue
+		}
+		kept, keptLines = append(kept, e), append(keptLines, (*lines)[i])
+	}
+	*batch, *lines = kept, keptLines
+	return nil
+}

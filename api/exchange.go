@@ -78,10 +78,14 @@ func (h *exchangeHandler) export(c echo.Context, kind exchange.Kind, needYear bo
 	return nil
 }
 
-func (h *exchangeHandler) taxCSV(c echo.Context) error     { return h.export(c, exchange.TaxCSV, true) }
-func (h *exchangeHandler) taxSummary(c echo.Context) error { return h.export(c, exchange.TaxSummary, true) }
-func (h *exchangeHandler) entriesCSV(c echo.Context) error { return h.export(c, exchange.EntriesCSV, false) }
-func (h *exchangeHandler) journal(c echo.Context) error    { return h.export(c, exchange.Journal, false) }
+func (h *exchangeHandler) taxCSV(c echo.Context) error { return h.export(c, exchange.TaxCSV, true) }
+func (h *exchangeHandler) taxSummary(c echo.Context) error {
+	return h.export(c, exchange.TaxSummary, true)
+}
+func (h *exchangeHandler) entriesCSV(c echo.Context) error {
+	return h.export(c, exchange.EntriesCSV, false)
+}
+func (h *exchangeHandler) journal(c echo.Context) error { return h.export(c, exchange.Journal, false) }
 
 // importCSV imports an entries.csv all or nothing; ?dry_run=true only reports what it would do.
 func (h *exchangeHandler) importCSV(c echo.Context) error {

@@ -2,7 +2,8 @@
 // entries.csv (export and import) and a plain-text accounting journal. It is pure: no
 // database, no clock. Writers stream rows to an io.Writer and readers read an io.Reader line
 // by line, in constant memory (the summary keeps one sum per network and income class; the
-// entries reader keeps 12 bytes per line without an external id, to number identical lines).
+// entries reader keeps about 20 bytes per line without an external id, to number identical
+// lines).
 //
 // # CSV dialects
 //
@@ -33,7 +34,20 @@
 // # tax-summary.csv
 //
 // See Summary: per network one line per income class with payouts and one line (empty income
-// class) with the expenses, then a subtotal line per network kind and a total line.
+// class) with the expenses, then a subtotal line per network kind and a total line, all in the
+// base currency:
+//
+//	network,network_kind,income_class,income,expenses,net
+//	Alpha,revshare,capital,100.50,0.00,100.50
+//	Alpha,revshare,,0.00,2.00,-2.00
+//	Beta,product,active,270.00,0.00,270.00
+//	Beta,product,,0.00,1176.49650587,-1176.49650587
+//	,revshare,subtotal,100.50,2.00,98.50
+//	,product,subtotal,270.00,1176.49650587,-906.49650587
+//	,,total,370.50,1178.49650587,-807.99650587
+//
+// German: Netzwerk;Netzwerkart;Einkunftsart;Einnahmen;Ausgaben;Saldo, with "Zwischensumme"
+// and "Summe" for subtotal and total.
 //
 // # entries.csv
 //

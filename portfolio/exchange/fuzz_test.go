@@ -3,6 +3,7 @@ package exchange
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/netfolio/netfolio/portfolio"
@@ -14,8 +15,11 @@ import (
 // (with the base amount the store would give them) and read back, are the same entries with
 // the same hashes, and writing them again gives the same bytes.
 func FuzzEntriesReader(f *testing.F) {
+	// badLines without its last line, a 10,000-character note: large seeds make the fuzzer
+	// spend its time minimising.
+	shortBadLines := badLines[:strings.LastIndex(strings.TrimSuffix(badLines, "\n"), "\n")+1]
 	for _, seed := range []string{
-		entriesIntl, entriesGerman, germanHandmade, badLines, taxIntl, taxGerman,
+		entriesIntl, entriesGerman, germanHandmade, shortBadLines, taxIntl, taxGerman,
 		"date,network,kind,amount\n2025-01-01,A,payout,5\n2025-01-01,A,payout,5\n",
 		"Datum;Netzwerk;Buchungsart;Betrag;Notiz\r\n01.01.2025;'=A;Gebühr;1,5;\"a\r\r\nb\"\r\n",
 		"date,network,kind,amount,note,external_id\n2025-01-01, '-x ,fee,1e3,'''@,\t'+y\n",

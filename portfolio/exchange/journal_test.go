@@ -83,6 +83,7 @@ func TestJournal(t *testing.T) {
 var oddNames = []string{
 	"A:B", "A_B", "A%3AB", "x  y", "x y", " lead", "trail ", "Über Straße 100%", "(Paren) [br] ;semi @at",
 	"=cmd", "a\tb", "日本", "emoji😀", "Fee", "-", "a\nb", "{lot} *star* !bang \"q\" $ # | =", "ﬁ ligature",
+	"*star", "!bang", "#hash", "; semi", "|pipe", "2025-01-01", "Assets", "Assets:Cash:Alpha",
 }
 
 func TestAccountName(t *testing.T) {

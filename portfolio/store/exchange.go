@@ -118,14 +118,19 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 		for _, n := range ec.networks {
 			byName[strings.ToLower(n.Name)] = n.ID
 		}
-		seen := map[string]bool{} // external ids and hashes met earlier in this file
+		seen := map[string]bool{}      // external ids and hashes met earlier in this file
+		occurrence := map[string]int{} // how often each content was met so far in this file
 		var batch []portfolio.Entry
-		var lines []int
+		var nth []int // for entries without an external id: the how-many-th of its content
+		var had int64
+		if err := tx.Model(&portfolio.Entry{}).Where("user_id = ?", userID).Limit(1).Count(&had).Error; err != nil {
+			return err
+		}
 		flush := func() error {
 			if len(batch) == 0 {
 				return nil
 			}
-			if err := s.dropExisting(tx, userID, &batch, &lines, &res); err != nil {
+			if err := s.dropExisting(tx, userID, &batch, &nth, had > 0, &res); err != nil {
 				return err
 			}
 			if res.ErrorCount == 0 && len(batch) > 0 {
@@ -134,7 +139,7 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 				}
 			}
 			res.Added += len(batch)
-			batch, lines = batch[:0], lines[:0]
+			batch, nth = batch[:0], nth[:0]
 			return nil
 		}
 		for {
@@ -187,7 +192,13 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 				}
 				continue
 			}
-			batch, lines = append(batch, item.Entry), append(lines, item.Line)
+			n := 0
+			if item.Entry.ExternalID == "" {
+				k := contentKey(item.Entry)
+				occurrence[k]++
+				n = occurrence[k]
+			}
+			batch, nth = append(batch, item.Entry), append(nth, n)
 			if len(batch) >= 1000 {
 				if err := flush(); err != nil {
 					return err
@@ -236,9 +247,12 @@ func (s *Store) importNetwork(tx *gorm.DB, ec *entryContext, item ImportItem, op
 	return n, nil
 }
 
-// dropExisting removes from batch the entries the user has already (same external id, or
-// same import hash) and counts them as skipped.
-func (s *Store) dropExisting(tx *gorm.DB, userID int64, batch *[]portfolio.Entry, lines *[]int, res *ImportResult) error {
+// dropExisting removes from batch the entries the user has already and counts them as
+// skipped: the same external id; without one, the same import hash, or — for entries recorded
+// another way (the API, the dashboard) — as many entries with the same content as this line is
+// the how-many-th of in the file, so a file exported and imported again adds nothing while two
+// equal payouts on one day stay two.
+func (s *Store) dropExisting(tx *gorm.DB, userID int64, batch *[]portfolio.Entry, nth *[]int, byContent bool, res *ImportResult) error {
 	var ids, hashes []string
 	for _, e := range *batch {
 		if e.ExternalID != "" {
@@ -263,14 +277,29 @@ func (s *Store) dropExisting(tx *gorm.DB, userID int64, batch *[]portfolio.Entry
 			have[q.column+":"+v] = true
 		}
 	}
-	kept, keptLines := (*batch)[:0], (*lines)[:0]
+	kept, keptNth := (*batch)[:0], (*nth)[:0]
 	for i, e := range *batch {
-		if (e.ExternalID != "" && have["external_id:"+e.ExternalID]) || (e.ExternalID == "" && e.ImportHash != "" && have["import_hash:"+e.ImportHash]) {
+		dup := (e.ExternalID != "" && have["external_id:"+e.ExternalID]) || (e.ExternalID == "" && e.ImportHash != "" && have["import_hash:"+e.ImportHash])
+		if !dup && e.ExternalID == "" && byContent {
+			var same int64
+			err := tx.Model(&portfolio.Entry{}).Where("user_id = ? AND network_id = ? AND date = ? AND kind = ? AND amount = ? AND currency = ? AND note = ?",
+				userID, e.NetworkID, e.Date, e.Kind, e.Amount, e.Currency, e.Note).Count(&same).Error
+			if err != nil {
+				return err
+			}
+			dup = same >= int64((*nth)[i])
+		}
+		if dup {
 			res.Skipped++
 			continue
 		}
-		kept, keptLines = append(kept, e), append(keptLines, (*lines)[i])
+		kept, keptNth = append(kept, e), append(keptNth, (*nth)[i])
 	}
-	*batch, *lines = kept, keptLines
+	*batch, *nth = kept, keptNth
 	return nil
+}
+
+// contentKey identifies what an entry records, for telling equal lines apart by count.
+func contentKey(e portfolio.Entry) string {
+	return fmt.Sprintf("%d|%s|%s|%s|%s|%s", e.NetworkID, e.Date, e.Kind, e.Amount.String(), e.Currency, e.Note)
 }

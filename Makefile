@@ -42,6 +42,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseECB$$' -fuzztime $(FUZZTIME) ./portfolio/
 	$(GO) test -run '^$$' -fuzz '^FuzzXIRR$$' -fuzztime $(FUZZTIME) ./portfolio/
 	$(GO) test -run '^$$' -fuzz '^FuzzComputeProperties$$' -fuzztime $(FUZZTIME) ./portfolio/
+	$(GO) test -run '^$$' -fuzz '^FuzzEntriesReader$$' -fuzztime $(FUZZTIME) ./portfolio/exchange/
 
 ## screenshots: retake the README's screenshots from the demo data
 screenshots: build test-deps

@@ -1,7 +1,8 @@
 // Browser tests: the real server, the real dashboard, a real headless Chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byTestId as t, demo, launchBrowser, startServer } from './server.mjs';
 
@@ -111,6 +112,8 @@ describe('dashboard', () => {
     assert.match(await page.textContent(t('error-currency')), /upper-case/i);
     await form.locator('[name="currency"]').fill('EUR');
     await page.click(t('network-submit'));
+    // The click only sends the form: wait until the page says the network was added.
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('Browser Test Network'), t('announce'));
 
     const networks = (await api(page, '/api/v1/networks')).body;
     const created = networks.find((n) => n.name === 'Browser Test Network');
@@ -198,7 +201,7 @@ describe('dashboard', () => {
   test('usable on a 375 px phone: no horizontal page scroll', async () => {
     const { page, context, errors } = await newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
     await login(page);
-    const views = { 'nav-overview': 'kpi-net', 'nav-networks': 'network-form', 'nav-payouts': 'payout-grid', 'nav-settings': 'token-form' };
+    const views = { 'nav-overview': 'kpi-net', 'nav-networks': 'network-form', 'nav-payouts': 'payout-grid', 'nav-export': 'import-form', 'nav-settings': 'token-form' };
     for (const [nav, view] of Object.entries(views)) {
       await page.click(t(nav));
       await page.waitForSelector(t(view));
@@ -208,4 +211,133 @@ describe('dashboard', () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  test('download the German tax CSV and import a file with a dry-run preview', async () => {
+    const { page, context, errors } = await newPage();
+    const dir = mkdtempSync(join(tmpdir(), 'netfolio-e2e-import-'));
+    try {
+      await login(page);
+      await page.click(t('nav-export'));
+      await page.waitForSelector(t('download-tax'));
+      const year = new Date().getFullYear() - 1;
+      assert.equal(await page.inputValue(t('export-year')), String(year), 'last year is the default');
+      await page.selectOption(t('export-year'), String(year));
+      await page.selectOption(t('export-dialect'), 'de');
+
+      // What the file must hold: the year's entries with a cash flow, from the API.
+      let expected = 0;
+      let cursor = null;
+      do {
+        const qs = `from=${year}-01-01&to=${year}-12-31&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await api(page, `/api/v1/entries?${qs}`);
+        assert.equal(res.status, 200);
+        expected += res.body.items.filter((e) => ['investment', 'purchase', 'fee', 'payout'].includes(e.kind) && Number(e.amount) !== 0).length;
+        cursor = res.body.next_cursor;
+      } while (cursor);
+      assert.ok(expected > 0, 'the demo has cash flows last year');
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(t('download-tax'))]);
+      assert.match(download.suggestedFilename(), new RegExp(`${year}.*\\.csv$`));
+      const bytes = readFileSync(await download.path());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+      const [header, ...rows] = bytes.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+      assert.ok(header.startsWith('Datum;Netzwerk;'), header);
+      const columns = splitCsv(header);
+      const amount = columns.indexOf('Betrag');
+      const base = columns.indexOf('Betrag in Basiswährung');
+      assert.ok(amount > 0 && base > 0, header);
+      assert.equal(rows.length, expected);
+      let commas = 0;
+      for (const row of rows) {
+        const cells = splitCsv(row);
+        assert.equal(cells.length, columns.length, row);
+        assert.match(cells[0], /^\d{2}\.\d{2}\.\d{4}$/, row);
+        for (const cell of [cells[amount], cells[base]]) {
+          assert.match(cell, /^-?\d+(,\d+)?$/, row);
+          if (cell.includes(',')) commas++;
+        }
+      }
+      assert.ok(commas > 0, 'amounts have decimal commas');
+
+      // Import two lines for a network that does not exist yet.
+      const name = `E2E Import ${Date.now()}`;
+      const good = join(dir, 'entries.csv');
+      writeFileSync(good, [
+        'date,network,network_kind,kind,amount,currency',
+        `${year}-03-01,${name},revshare,investment,100.00,EUR`,
+        `${year}-04-01,${name},revshare,payout,12.50,EUR`,
+        '',
+      ].join('\n'));
+      await page.setInputFiles(t('import-file'), good);
+      await page.check(t('import-create-networks'));
+      await page.click(t('import-dry-run'));
+      await page.waitForSelector(t('import-preview'));
+      assert.equal(await page.textContent(t('preview-added')), '2');
+      assert.equal(await page.textContent(t('preview-skipped')), '0');
+      assert.match(await page.textContent(t('preview-networks')), new RegExp(`^1\\D.*${name}`));
+      assert.equal((await api(page, '/api/v1/networks')).body.some((n) => n.name === name), false, 'a dry run stores nothing');
+
+      await page.click(t('import-submit'));
+      await page.waitForSelector(t('import-result'));
+      assert.equal(await page.textContent(t('result-added')), '2');
+      const created = (await api(page, '/api/v1/networks')).body.find((n) => n.name === name);
+      assert.ok(created, 'the network was created');
+      assert.equal((await api(page, `/api/v1/entries?network_id=${created.id}`)).body.items.length, 2);
+
+      // The same file again: everything is skipped, so there is nothing to import.
+      await page.setInputFiles(t('import-file'), good);
+      await page.click(t('import-dry-run'));
+      await page.waitForSelector(t('import-preview'));
+      assert.equal(await page.textContent(t('preview-added')), '0');
+      assert.equal(await page.textContent(t('preview-skipped')), '2');
+      assert.equal(await page.locator(t('import-submit')).count(), 0);
+
+      // A file with a bad line: the problems by line, and nothing imported.
+      const other = `E2E Broken ${Date.now()}`;
+      const bad = join(dir, 'broken.csv');
+      writeFileSync(bad, [
+        'date,network,network_kind,kind,amount,currency',
+        `${year}-05-01,${other},product,purchase,50.00,EUR`,
+        `${year}-06-01,${other},product,purchase,fifty,EUR`,
+        '',
+      ].join('\n'));
+      await page.setInputFiles(t('import-file'), bad);
+      await page.click(t('import-dry-run'));
+      await page.waitForSelector(t('import-errors'));
+      const problems = await page.$$eval(`${t('import-errors')} tbody tr`, (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+      assert.equal(problems.length, 1);
+      assert.equal(problems[0][0], '3');
+      assert.equal(problems[0][1], 'amount');
+      assert.match(await page.textContent(t('import-failed')), /Nothing was imported/);
+      assert.equal(await page.locator(t('import-preview')).count(), 0);
+      assert.equal((await api(page, '/api/v1/networks')).body.some((n) => n.name === other), false, 'nothing was imported');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** The cells of one CSV line (separator ';', cells possibly in double quotes). */
+function splitCsv(line, sep = ';') {
+  const cells = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === sep) {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}

@@ -192,7 +192,27 @@ export interface ImportResult {
   currencies?: number;
 }
 
-/** An error answer of the API: status, code, message and per-field messages. */
+/** A problem in one line of an imported file (the header is line 1). */
+export interface ImportLineError {
+  line: number;
+  column: string;
+  message: string;
+}
+
+/** What an entries import added (or, in a dry run, would add). */
+export interface EntriesImportResult {
+  dry_run: boolean;
+  added: number;
+  skipped: number;
+  networks_created: string[];
+  errors: ImportLineError[];
+  error_count: number;
+}
+
+/** The CSV dialects of the exports: German (';', decimal comma, DD.MM.YYYY, BOM) or international. */
+export type Dialect = 'de' | 'intl';
+
+/** An error answer of the API: status, code, message, per-field messages and, of a failed import, its line problems. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -200,6 +220,7 @@ export class ApiError extends Error {
     message: string,
     readonly fields: Record<string, string> = {},
     readonly existingId?: number,
+    readonly lines: ImportLineError[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -241,8 +262,9 @@ async function request<T>(method: string, path: string, body?: unknown, raw?: { 
     }
   }
   if (!res.ok) {
-    const e = (data as { error?: { code?: string; message?: string; fields?: Record<string, string>; existing_id?: number } } | undefined)?.error;
-    const err = new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? res.statusText, e?.fields ?? {}, e?.existing_id);
+    type Body = { error?: { code?: string; message?: string; fields?: Record<string, string>; existing_id?: number; lines?: ImportLineError[] } };
+    const e = (data as Body | undefined)?.error;
+    const err = new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? res.statusText, e?.fields ?? {}, e?.existing_id, e?.lines ?? []);
     if (res.status === 401 && path !== '/session') onUnauthorized();
     throw err;
   }
@@ -294,4 +316,24 @@ export const api = {
       body: file,
       type: file.type || (file.name.toLowerCase().endsWith('.xml') ? 'application/xml' : 'text/csv'),
     }),
+
+  /** Imports an entries CSV all or nothing; a dry run only reports what it would do. */
+  importEntries: (file: File, opts: { dryRun: boolean; createNetworks: boolean }) =>
+    request<EntriesImportResult>(
+      'POST',
+      '/import/entries.csv' + query({ dry_run: String(opts.dryRun), create_networks: String(opts.createNetworks) }),
+      undefined,
+      { body: file, type: 'text/csv' },
+    ),
+};
+
+/**
+ * The download addresses of the exports. They are plain links: the browser sends the session
+ * cookie with them, and the server names the file (Content-Disposition).
+ */
+export const exportUrls = {
+  tax: (year: number, dialect: Dialect) => BASE + '/export/tax.csv' + query({ year, dialect }),
+  taxSummary: (year: number, dialect: Dialect) => BASE + '/export/tax-summary.csv' + query({ year, dialect }),
+  entries: (dialect: Dialect) => BASE + '/export/entries.csv' + query({ dialect }),
+  journal: () => BASE + '/export/journal.ledger',
 };

@@ -1,5 +1,5 @@
 // The dashboard's entry: language, sign-in state, the header and hash routing
-// (#/overview, #/networks, #/networks/7, #/charts, #/payouts, #/settings).
+// (#/overview, #/networks, #/networks/7, #/charts, #/payouts, #/export, #/settings).
 
 import './styles.css';
 import { api, ApiError, setUnauthorizedHandler, type Me } from './api';
@@ -12,11 +12,12 @@ import { renderNetworks } from './views/networks';
 import { renderNetwork } from './views/network';
 import { renderPayouts } from './views/payouts';
 import { renderSettings } from './views/settings';
+import { renderExchange } from './views/exchange';
 
 const LANG_KEY = 'netfolio.lang';
 
 export interface Route {
-  name: 'overview' | 'networks' | 'network' | 'charts' | 'payouts' | 'settings';
+  name: 'overview' | 'networks' | 'network' | 'charts' | 'payouts' | 'export' | 'settings';
   id?: number;
   params: URLSearchParams;
 }
@@ -70,6 +71,7 @@ export function parseRoute(hash: string): Route {
       return { name: 'networks', params };
     case 'charts':
     case 'payouts':
+    case 'export':
     case 'settings':
     case 'overview':
       return { name: parts[0], params };
@@ -83,6 +85,7 @@ const NAV: { route: Route['name']; key: Key }[] = [
   { route: 'networks', key: 'nav.networks' },
   { route: 'charts', key: 'nav.charts' },
   { route: 'payouts', key: 'nav.payouts' },
+  { route: 'export', key: 'nav.export' },
   { route: 'settings', key: 'nav.settings' },
 ];
 
@@ -133,6 +136,7 @@ const TITLES: Record<Route['name'], Key> = {
   network: 'network.title',
   charts: 'nav.charts',
   payouts: 'nav.payouts',
+  export: 'nav.export',
   settings: 'nav.settings',
 };
 
@@ -170,6 +174,9 @@ async function renderRoute(focus: boolean): Promise<void> {
       break;
     case 'payouts':
       renderPayouts(view, ctx);
+      break;
+    case 'export':
+      renderExchange(view, ctx);
       break;
     case 'settings':
       renderSettings(view, ctx);

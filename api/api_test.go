@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"github.com/netfolio/netfolio/portfolio/store"
 	"net/http"
 	"strings"
 	"testing"
@@ -412,12 +413,17 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	anon.do("GET", "/api/v1/networks", nil)
 	res := anon.do("GET", "/metrics", nil)
-	for _, want := range []string{
+	want := []string{
 		`netfolio_http_requests_total{method="GET",route="/api/v1/networks",status="401"} 1`,
 		"netfolio_http_request_duration_seconds_bucket",
-		`go_sql_max_open_connections{db_name="netfolio_writer"} 1`,
-		`go_sql_max_open_connections{db_name="netfolio_reader"} 4`,
-	} {
+	}
+	if s.Store.Dialect() == store.SQLite {
+		// One writer connection and a pool of readers.
+		want = append(want, `go_sql_max_open_connections{db_name="netfolio_writer"} 1`, `go_sql_max_open_connections{db_name="netfolio_reader"} 4`)
+	} else {
+		want = append(want, `go_sql_max_open_connections{db_name="netfolio_main"} 20`)
+	}
+	for _, want := range want {
 		if !strings.Contains(string(res.Raw), want) {
 			t.Errorf("metrics lack %q", want)
 		}

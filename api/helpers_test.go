@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/netfolio/netfolio/portfolio"
 	"github.com/netfolio/netfolio/portfolio/snapshot"
 	"github.com/netfolio/netfolio/portfolio/store"
+	"github.com/netfolio/netfolio/portfolio/store/storetest"
 )
 
 // fixedNow is the clock of every test server: "today" is 2026-03-15.
@@ -36,7 +36,7 @@ type testServer struct {
 
 func startServer(t *testing.T) *testServer {
 	t.Helper()
-	return startServerAt(t, filepath.Join(t.TempDir(), "netfolio.db"))
+	return startServerAt(t, storetest.DSN(t))
 }
 
 func startServerAt(t *testing.T, dbPath string) *testServer {

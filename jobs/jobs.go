@@ -46,7 +46,8 @@ type Config struct {
 	HTTPClient    *http.Client
 	BackupDir     string // folder for daily SQLite backups; off when empty
 	BackupKeep    int    // backups to keep; 7 when 0
-	Locker        gocron.Locker
+	// Elector picks the one replica that runs the jobs when several share a database.
+	Elector gocron.Elector
 }
 
 // Status is how a job's runs went.
@@ -102,8 +103,8 @@ func Start(cfg Config) (*Runner, error) {
 	}
 	opts := []gocron.SchedulerOption{gocron.WithClock(cfg.Clock), gocron.WithLocation(cfg.Location),
 		gocron.WithStopTimeout(30 * time.Second)}
-	if cfg.Locker != nil {
-		opts = append(opts, gocron.WithDistributedLocker(cfg.Locker))
+	if cfg.Elector != nil {
+		opts = append(opts, gocron.WithDistributedElector(cfg.Elector))
 	}
 	sched, err := gocron.NewScheduler(opts...)
 	if err != nil {
@@ -138,7 +139,9 @@ func Start(cfg Config) (*Runner, error) {
 			return err
 		}, true})
 	}
-	if cfg.BackupDir != "" {
+	if cfg.BackupDir != "" && st.Dialect() != store.SQLite {
+		cfg.Logger.Warn("backup job off: online backups are for SQLite; back up PostgreSQL with pg_dump")
+	} else if cfg.BackupDir != "" {
 		add = append(add, jobSpec{BackupJob, daily(3, 0), func(ctx context.Context) error {
 			_, err := Backup(ctx, st, cfg.BackupDir, cfg.BackupKeep, r.clock.Now())
 			return err

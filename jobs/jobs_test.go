@@ -23,15 +23,17 @@ import (
 	"github.com/netfolio/netfolio/portfolio"
 	"github.com/netfolio/netfolio/portfolio/snapshot"
 	"github.com/netfolio/netfolio/portfolio/store"
+	"github.com/netfolio/netfolio/portfolio/store/storetest"
 )
 
 // ---------------------------------------------------------------------------------------------
-// Helpers: a real SQLite file per test with a fixed clock, and short fixtures.
+// Helpers: a fresh real database per test (SQLite, or PostgreSQL with NETFOLIO_TEST_PG) with a
+// fixed clock, and short fixtures.
 // ---------------------------------------------------------------------------------------------
 
 func openStore(t *testing.T, now func() time.Time) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "netfolio.db"), store.Options{Now: now})
+	st, err := store.Open(context.Background(), storetest.DSN(t), store.Options{Now: now})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -478,6 +480,7 @@ func backupNames(t *testing.T, dir string) []string {
 }
 
 func TestBackupKeepsNewest(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	st := openStore(t, nil)
 	createUser(t, st, "alice")
@@ -557,6 +560,7 @@ func TestBackupKeepsNewest(t *testing.T) {
 }
 
 func TestBackupKeepBelowOneKeepsTheNewBackup(t *testing.T) {
+	sqliteOnly(t)
 	st := openStore(t, nil)
 	dir := t.TempDir()
 	path, err := jobs.Backup(context.Background(), st, dir, 0, time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC))
@@ -569,6 +573,7 @@ func TestBackupKeepBelowOneKeepsTheNewBackup(t *testing.T) {
 }
 
 func TestBackupLeavesOtherDatabasesAlone(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	st := openStore(t, nil)
 	dir := t.TempDir()
@@ -805,6 +810,9 @@ func TestRunnerSchedules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if storetest.PostgresURL() != "" {
+				delete(tt.next, jobs.BackupJob) // online backups are for SQLite: no backup job
+			}
 			env := newRunnerEnv(t)
 			r := env.start(t, tt.cfg(t))
 			waitStarted(t, r, tt.ran)
@@ -955,6 +963,9 @@ func TestRunnerRecordsErrorsAndRunNow(t *testing.T) {
 	}
 
 	// The backup job does not run at start; RunNow names the backup after the fake clock.
+	if storetest.PostgresURL() != "" {
+		return // online backups are for SQLite
+	}
 	if names := backupNames(t, dir); len(names) != 0 {
 		t.Fatalf("backups before any run: %v", names)
 	}
@@ -1003,5 +1014,14 @@ func TestCommitmentsRespectDeletedAndUserRecordedMonths(t *testing.T) {
 	}
 	if want := commitmentIDs(sh.ID, "2026-02", "2026-04", "2026-05"); !slices.Equal(externalIDs(purchases(t, st, alice.ID)), want) {
 		t.Errorf("purchases %v, want %v", externalIDs(purchases(t, st, alice.ID)), want)
+	}
+}
+
+// sqliteOnly skips a test of SQLite's online backup when the suite runs on PostgreSQL, whose
+// backups are pg_dump's business.
+func sqliteOnly(t *testing.T) {
+	t.Helper()
+	if storetest.PostgresURL() != "" {
+		t.Skip("online backups are for SQLite")
 	}
 }

@@ -71,8 +71,16 @@ func serve(ctx context.Context, o serveOptions, stdout io.Writer, log *slog.Logg
 	settings := portfolio.DefaultSettings()
 	settings.HorizonMonths = o.horizon
 	snaps := snapshot.New(st, settings, nil, nil)
-	runner, err := jobs.Start(jobs.Config{Store: st, Snapshots: snaps, Logger: log, RatesURL: o.ratesURL,
-		BackupDir: o.backupDir, BackupKeep: o.backupKeep})
+	cfg := jobs.Config{Store: st, Snapshots: snaps, Logger: log, RatesURL: o.ratesURL, BackupDir: o.backupDir, BackupKeep: o.backupKeep}
+	leader, err := st.NewLeader()
+	if err != nil {
+		return err
+	}
+	if leader != nil { // several replicas may share the database: one runs the jobs
+		cfg.Elector = leader
+		defer leader.Close()
+	}
+	runner, err := jobs.Start(cfg)
 	if err != nil {
 		return err
 	}

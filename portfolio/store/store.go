@@ -76,6 +76,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		s.r = s.w
+		if err := s.pool(s.w, 20); err != nil {
+			return nil, err
+		}
 	} else {
 		s.dialect = SQLite
 		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
@@ -198,4 +201,9 @@ func Describe(dsn string) string {
 		return "postgres"
 	}
 	return u.Redacted()
+}
+
+// Exec runs a statement on the database, for maintenance and tests.
+func (s *Store) Exec(ctx context.Context, sql string, args ...any) error {
+	return s.w.WithContext(ctx).Exec(sql, args...).Error
 }

@@ -27,11 +27,15 @@ frontend: $(NODE_DEPS)
 $(NODE_DEPS): frontend/package-lock.json
 	cd frontend && $(NPM) ci --no-audit --no-fund
 
-## test: the whole suite — lint, Go unit and integration tests, fuzzing, the dashboard's unit
-## tests, and browser tests in headless Chromium against the real server
+## test: the whole suite — lint, Go unit and integration tests (on SQLite, and again on
+## PostgreSQL when NETFOLIO_TEST_PG is set), fuzzing, the dashboard's unit tests, and browser
+## tests in headless Chromium against the real server
 test: deps test-deps lint build
 	@git diff --quiet -- frontend/dist 2>/dev/null || { echo "frontend/dist differs from a fresh build of frontend/src: commit the rebuilt dist"; git --no-pager diff --stat -- frontend/dist; exit 1; }
-	$(GO) test -count=1 ./...
+	NETFOLIO_TEST_PG= $(GO) test -count=1 ./...
+	@if [ -n "$$NETFOLIO_TEST_PG" ]; then echo "== the database suites again, on PostgreSQL"; \
+		$(GO) test -count=1 ./api/... ./jobs/... ./portfolio/store/... ./cmd/...; \
+	else echo "== NETFOLIO_TEST_PG is not set: PostgreSQL suites not run (.ci/run sets it)"; fi
 	cd frontend && $(NPM) test
 	cd frontend && NETFOLIO_BIN=$(CURDIR)/$(BIN) CHROMIUM=$(CHROMIUM) $(NPM) run e2e
 	$(MAKE) --no-print-directory fuzz

@@ -27,6 +27,8 @@ Usage:
   netfolio export tax|tax-summary|entries|journal --user NAME [--year 2025] [--dialect de]
   netfolio import FILE.csv --user NAME [--dry-run] [--create-networks]
   netfolio backup FILE            (a consistent copy of the SQLite database, while it runs)
+  netfolio restore FILE           (put a backup in place of the SQLite database; stop the server first)
+  netfolio copy --from DB --to DB (move all data between SQLite and PostgreSQL)
 
 Every command takes --db (or NETFOLIO_DB): an SQLite file path or a postgres:// URL.
 Run "netfolio COMMAND --help" for a command's flags.
@@ -53,6 +55,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exportCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
+	case "copy":
+		return copyCmd(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

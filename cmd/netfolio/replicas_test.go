@@ -29,8 +29,8 @@ var (
 	replicaBinErr  error
 )
 
-// netfolioBinary builds the real binary once for the tests that start server processes.
-func netfolioBinary(t *testing.T) string {
+// builtBinary builds the real binary once for the tests that start server processes.
+func builtBinary(t *testing.T) string {
 	t.Helper()
 	replicaBinOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "netfolio-bin-")
@@ -59,7 +59,7 @@ type replica struct {
 
 func startReplica(t *testing.T, dsn string) *replica {
 	t.Helper()
-	cmd := exec.Command(netfolioBinary(t), "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--log-level", "info")
+	cmd := exec.Command(builtBinary(t), "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--log-level", "info")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -29,6 +29,7 @@ Usage:
   netfolio backup FILE            (a consistent copy of the SQLite database, while it runs)
   netfolio restore FILE           (put a backup in place of the SQLite database; stop the server first)
   netfolio copy --from DB --to DB (move all data between SQLite and PostgreSQL)
+  netfolio gen --user NAME [--networks 20] [--entries 1000000] [--seed 1]   (synthetic data for benchmarks)
 
 Every command takes --db (or NETFOLIO_DB): an SQLite file path or a postgres:// URL.
 Run "netfolio COMMAND --help" for a command's flags.
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exportCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
+	case "gen":
+		return genCmd(ctx, args[1:], stdout, stderr)
 	case "copy":
 		return copyCmd(ctx, args[1:], stdout, stderr)
 	case "restore":

@@ -125,6 +125,9 @@ ALTER TABLE entries ADD COLUMN units_per_eur TEXT NOT NULL DEFAULT '';
 ALTER TABLE entries ADD COLUMN import_hash TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX entries_import_hash ON entries(user_id, import_hash) WHERE import_hash <> '';
 `},
+	{5, "covering index for the figures' daily sums", `
+CREATE INDEX entries_figures ON entries(user_id, network_id, date, kind, income_class, base_units, id);
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {

@@ -52,7 +52,7 @@ func (h *figuresHandler) portfolio(c echo.Context) error {
 	u := userOf(c)
 	ctx := c.Request().Context()
 	if asOf == nil && horizon == 0 && fresh != "true" {
-		snap, err := h.snapshots.Current(ctx, u.ID)
+		snap, err := h.snapshots.Current(ctx, u.ID, false)
 		if err != nil {
 			return err
 		}
@@ -122,7 +122,7 @@ func (h *figuresHandler) history(c echo.Context) error {
 		return err
 	}
 	u := userOf(c)
-	snap, err := h.snapshots.Current(c.Request().Context(), u.ID)
+	snap, err := h.snapshots.Current(c.Request().Context(), u.ID, true)
 	if err != nil {
 		return err
 	}

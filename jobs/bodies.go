@@ -128,39 +128,35 @@ func Reminders(ctx context.Context, st *store.Store, snaps *snapshot.Service) er
 }
 
 func remindersFor(ctx context.Context, st *store.Store, snaps *snapshot.Service, userID int64, today, lastMonth portfolio.Date) ([]Reminder, error) {
-	networks, entries, _, err := st.FigureInputs(ctx, userID)
+	// The rule's verdict comes from the user's snapshot, which the figures keep current anyway.
+	snap, err := snaps.Current(ctx, userID, false)
 	if err != nil {
 		return nil, err
 	}
-	f := portfolio.Compute(networks, entries, today, snaps.Settings())
-	logged := map[int64]bool{}
-	latest := map[int64]portfolio.Date{}
-	for _, e := range entries {
-		if e.Kind != portfolio.Payout || e.Date > today {
-			continue
-		}
-		if e.Date.Month() == lastMonth {
-			logged[e.NetworkID] = true
-		}
-		if e.BaseUnits > 0 && e.Date > latest[e.NetworkID] {
-			latest[e.NetworkID] = e.Date
-		}
+	var report portfolio.Report
+	if err := json.Unmarshal(snap.Figures, &report); err != nil {
+		return nil, err
+	}
+	payouts, err := st.PayoutSummary(ctx, userID, lastMonth, lastMonth.AddMonths(1)-1, today)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, n := range report.Networks {
+		names[n.ID] = n.Name
 	}
 	out := []Reminder{}
-	for _, rule := range f.Rules {
+	for _, rule := range report.Rules {
 		if rule.ID != portfolio.RulePayoutsOverdue {
 			continue
 		}
 		for _, nid := range rule.Networks {
-			if logged[nid] {
-				continue
+			p := payouts[nid]
+			if p.InRange {
+				continue // last month is logged
 			}
-			for _, n := range networks {
-				if n.ID == nid {
-					out = append(out, Reminder{NetworkID: nid, Name: n.Name, Month: lastMonth.MonthKey(),
-						LatestPayout: latest[nid], DaysSince: int(today - latest[nid])})
-				}
-			}
+			out = append(out, Reminder{NetworkID: nid, Name: names[nid], Month: lastMonth.MonthKey(),
+				LatestPayout: p.Latest, DaysSince: int(today - p.Latest)})
 		}
 	}
 	return out, nil

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/netfolio/netfolio/api"
@@ -27,6 +28,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	ratesURL := fs.String("rates-url", env("NETFOLIO_RATES_URL", ""), "ECB reference-rate file to import daily; off when empty (NETFOLIO_RATES_URL)")
 	backupDir := fs.String("backup-dir", env("NETFOLIO_BACKUP_DIR", ""), "folder for daily SQLite backups; off when empty (NETFOLIO_BACKUP_DIR)")
 	backupKeep := fs.Int("backup-keep", envInt("NETFOLIO_BACKUP_KEEP", 7), "backups to keep (NETFOLIO_BACKUP_KEEP)")
+	pprofAddr := fs.String("pprof", env("NETFOLIO_PPROF", ""), "serve Go's CPU and heap profiles on this loopback address, e.g. 127.0.0.1:6060; off when empty (NETFOLIO_PPROF)")
 	horizon := fs.Int("horizon-months", envInt("NETFOLIO_HORIZON_MONTHS", 12), "months the collapse stress test looks ahead (NETFOLIO_HORIZON_MONTHS)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return 2
@@ -40,7 +42,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "netfolio: --horizon-months must be 1 to 600")
 		return 2
 	}
-	o := serveOptions{db: *dbFlag, addr: *addr, demo: *demo, secure: *secure, ratesURL: *ratesURL,
+	o := serveOptions{pprof: *pprofAddr, db: *dbFlag, addr: *addr, demo: *demo, secure: *secure, ratesURL: *ratesURL,
 		backupDir: *backupDir, backupKeep: *backupKeep, horizon: *horizon}
 	if err := serve(ctx, o, stdout, log); err != nil {
 		log.Error("netfolio stopped", "error", err)
@@ -50,9 +52,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 type serveOptions struct {
-	db, addr, ratesURL, backupDir string
-	demo, secure                  bool
-	backupKeep, horizon           int
+	db, addr, ratesURL, backupDir, pprof string
+	demo, secure                         bool
+	backupKeep, horizon                  int
 }
 
 // serve runs the server until ctx ends, then shuts down gracefully.
@@ -91,6 +93,11 @@ func serve(ctx context.Context, o serveOptions, stdout io.Writer, log *slog.Logg
 	}()
 	handler := api.New(api.Config{Store: st, Logger: log, SecureCookies: o.secure, Frontend: frontend.Assets(),
 		Snapshots: snaps, Jobs: runner})
+	if o.pprof != "" {
+		if err := servePprof(o.pprof, log); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
@@ -119,5 +126,29 @@ func serve(ctx context.Context, o serveOptions, stdout io.Writer, log *slog.Logg
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	return nil
+}
+
+// servePprof serves net/http/pprof's profiles on a loopback address, for finding out where
+// time and memory go.
+func servePprof(addr string, log *slog.Logger) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--pprof: %w", err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--pprof must listen on a loopback address, not %q", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("profiles", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	go func() { _ = http.Serve(ln, mux) }()
 	return nil
 }

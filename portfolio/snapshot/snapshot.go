@@ -61,11 +61,11 @@ func (s *Service) Report(ctx context.Context, u portfolio.User, asOf portfolio.D
 	return portfolio.NewReport(f, u.BaseCurrency, s.now()), nil
 }
 
-// Current returns the user's snapshot, computing and storing a new one when the stored one is
+// Current returns the user's snapshot (with the month-end history when asked), computing and storing a new one when the stored one is
 // missing, older than the user's data, or of another day. Figures served are therefore never
 // older than the last acknowledged write.
-func (s *Service) Current(ctx context.Context, userID int64) (store.Snapshot, error) {
-	snap, version, err := s.store.LatestSnapshot(ctx, userID)
+func (s *Service) Current(ctx context.Context, userID int64, withHistory bool) (store.Snapshot, error) {
+	snap, version, err := s.store.LatestSnapshot(ctx, userID, withHistory)
 	switch {
 	case err == nil && snap.DataVersion == version && snap.AsOf == s.Today() && snap.Settings == s.fingerprint():
 		return snap, nil

@@ -51,3 +51,40 @@ func (s *Store) UpsertByExternalID(ctx context.Context, userID int64, e portfoli
 	})
 	return e, created, err
 }
+
+// PayoutFacts is what the reminders need to know of a network's payouts.
+type PayoutFacts struct {
+	Latest  portfolio.Date // the latest payout of more than 0 on or before the day asked
+	InRange bool           // any payout line (0 included) dated in the range asked
+}
+
+// PayoutSummary returns, per network of the user, the latest real payout up to until and
+// whether a payout line is dated from..to.
+func (s *Store) PayoutSummary(ctx context.Context, userID int64, from, to, until portfolio.Date) (map[int64]PayoutFacts, error) {
+	rows, err := s.r.WithContext(ctx).Raw(`SELECT network_id,
+			COALESCE(MAX(CASE WHEN base_units > 0 THEN date END), ''),
+			MAX(CASE WHEN date >= ? AND date <= ? THEN 1 ELSE 0 END)
+		FROM entries WHERE user_id = ? AND kind = 'payout' AND date <= ? GROUP BY network_id`,
+		from, to, userID, until).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]PayoutFacts{}
+	for rows.Next() {
+		var id int64
+		var latest string
+		var inRange int
+		if err := rows.Scan(&id, &latest, &inRange); err != nil {
+			return nil, err
+		}
+		f := PayoutFacts{InRange: inRange == 1}
+		if latest != "" {
+			if f.Latest, err = portfolio.ParseDate(latest); err != nil {
+				return nil, err
+			}
+		}
+		out[id] = f
+	}
+	return out, rows.Err()
+}

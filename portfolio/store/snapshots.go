@@ -112,18 +112,38 @@ func (s *Store) SaveSnapshot(ctx context.Context, snap Snapshot) error {
 	return nil
 }
 
-// LatestSnapshot returns the user's snapshot with the user's current data version.
-func (s *Store) LatestSnapshot(ctx context.Context, userID int64) (Snapshot, int64, error) {
-	var snap Snapshot
-	var version int64
-	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		if version, err = s.dataVersionTx(tx, userID); err != nil {
-			return err
-		}
-		return tx.Where("user_id = ?", userID).Take(&snap).Error
-	})
-	return snap, version, notFound(err)
+// LatestSnapshot returns the user's snapshot with the user's current data version, in one
+// query. The month-end history, the larger half, is read only when asked for.
+func (s *Store) LatestSnapshot(ctx context.Context, userID int64, withHistory ...bool) (Snapshot, int64, error) {
+	history := "''"
+	if len(withHistory) > 0 && withHistory[0] {
+		history = "s.history"
+	}
+	var row struct {
+		Version     int64
+		UserID      *int64
+		AsOf        *portfolio.Date
+		DataVersion int64
+		Settings    string
+		ComputedAt  *time.Time
+		Figures     string
+		History     string
+	}
+	err := s.r.WithContext(ctx).Raw(`SELECT u.data_version AS version, s.user_id, s.as_of, COALESCE(s.data_version, 0) AS data_version,
+		COALESCE(s.settings, '') AS settings, s.computed_at, COALESCE(s.figures, '') AS figures, COALESCE(`+history+`, '') AS history
+		FROM users u LEFT JOIN snapshots s ON s.user_id = u.id WHERE u.id = ?`, userID).Scan(&row).Error
+	if err != nil {
+		return Snapshot{}, 0, err
+	}
+	if row.UserID == nil { // no snapshot yet (or no such user)
+		return Snapshot{}, row.Version, ErrNotFound
+	}
+	snap := Snapshot{UserID: userID, AsOf: *row.AsOf, DataVersion: row.DataVersion, Settings: row.Settings,
+		Figures: []byte(row.Figures), History: []byte(row.History)}
+	if row.ComputedAt != nil {
+		snap.ComputedAt = *row.ComputedAt
+	}
+	return snap, row.Version, nil
 }
 
 // StaleUsers lists users whose snapshot is missing, older than their data, or not of day.

@@ -33,6 +33,7 @@ type authHandler struct {
 	store  authStore
 	clock  clock
 	secure bool
+	tokens *tokenCache
 }
 
 var errUnauthorized = &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "sign in or send an API token"}
@@ -48,9 +49,14 @@ func (h *authHandler) require(next echo.HandlerFunc) echo.HandlerFunc {
 			if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 				return errUnauthorized
 			}
-			u, err := h.store.UserByToken(ctx, strings.TrimSpace(token))
-			if err != nil {
-				return authError(err)
+			token = strings.TrimSpace(token)
+			u, ok := h.tokens.get(token)
+			if !ok {
+				var err error
+				if u, err = h.store.UserByToken(ctx, token); err != nil {
+					return authError(err)
+				}
+				h.tokens.put(token, u)
 			}
 			c.Set("user", u)
 			return next(c)
@@ -196,6 +202,7 @@ func (h *authHandler) deleteToken(c echo.Context) error {
 	if err := h.store.DeleteToken(c.Request().Context(), userOf(c).ID, id); err != nil {
 		return err
 	}
+	h.tokens.forgetUser(userOf(c).ID)
 	return c.NoContent(http.StatusNoContent)
 }
 

@@ -60,7 +60,7 @@ func New(cfg Config) *echo.Echo {
 	e.Use(m.middleware, recoverer(cfg.Logger), securityHeaders)
 
 	clk := clock{now: cfg.Now, loc: cfg.Location}
-	auth := &authHandler{store: cfg.Store, clock: clk, secure: cfg.SecureCookies}
+	auth := &authHandler{store: cfg.Store, clock: clk, secure: cfg.SecureCookies, tokens: newTokenCache(time.Now)}
 	networks := &networkHandler{store: cfg.Store, clock: clk}
 	entries := &entryHandler{store: cfg.Store}
 	rates := &rateHandler{store: cfg.Store}

@@ -10,9 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,33 +21,6 @@ import (
 	"github.com/netfolio/netfolio/portfolio/store/storetest"
 )
 
-var (
-	replicaBinOnce sync.Once
-	replicaBin     string
-	replicaBinErr  error
-)
-
-// builtBinary builds the real binary once for the tests that start server processes.
-func builtBinary(t *testing.T) string {
-	t.Helper()
-	replicaBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "netfolio-bin-")
-		if err != nil {
-			replicaBinErr = err
-			return
-		}
-		replicaBin = filepath.Join(dir, "netfolio")
-		out, err := exec.Command("go", "build", "-o", replicaBin, ".").CombinedOutput()
-		if err != nil {
-			replicaBinErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if replicaBinErr != nil {
-		t.Fatal(replicaBinErr)
-	}
-	return replicaBin
-}
-
 // replica is one `netfolio serve` process.
 type replica struct {
 	url    string
@@ -59,7 +30,7 @@ type replica struct {
 
 func startReplica(t *testing.T, dsn string) *replica {
 	t.Helper()
-	cmd := exec.Command(builtBinary(t), "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--log-level", "info")
+	cmd := exec.Command(netfolioBinary(t), "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--log-level", "info")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

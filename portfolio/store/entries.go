@@ -198,7 +198,7 @@ func checkExternalIDs(tx *gorm.DB, userID int64, entries []portfolio.Entry) erro
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
 		var existing []portfolio.Entry
-		if err := tx.Select("id, external_id").Where("user_id = ? AND external_id IN ?", userID, chunk).Limit(1).Find(&existing).Error; err != nil {
+		if err := tx.Select("id, external_id").Where("user_id = ? AND external_id <> '' AND external_id IN ?", userID, chunk).Limit(1).Find(&existing).Error; err != nil {
 			return err
 		}
 		if len(existing) > 0 {

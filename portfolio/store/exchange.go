@@ -130,8 +130,12 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 			if len(batch) == 0 {
 				return nil
 			}
-			if err := s.dropExisting(tx, userID, &batch, &nth, had > 0, &res); err != nil {
-				return err
+			// A user who had no entries has nothing to skip: repeats within the file are
+			// caught by seen, concurrent imports by the unique indexes.
+			if had > 0 {
+				if err := s.dropExisting(tx, userID, &batch, &nth, true, &res); err != nil {
+					return err
+				}
 			}
 			if res.ErrorCount == 0 && len(batch) > 0 {
 				if err := tx.CreateInBatches(&batch, 500).Error; err != nil {
@@ -270,7 +274,8 @@ func (s *Store) dropExisting(tx *gorm.DB, userID int64, batch *[]portfolio.Entry
 			continue
 		}
 		var found []string
-		if err := tx.Model(&portfolio.Entry{}).Where("user_id = ? AND "+q.column+" IN ?", userID, q.values).Pluck(q.column, &found).Error; err != nil {
+		// "<> ''" lets PostgreSQL use the partial unique index even with a generic plan.
+		if err := tx.Model(&portfolio.Entry{}).Where("user_id = ? AND "+q.column+" <> '' AND "+q.column+" IN ?", userID, q.values).Pluck(q.column, &found).Error; err != nil {
 			return err
 		}
 		for _, v := range found {

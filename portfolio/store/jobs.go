@@ -49,7 +49,7 @@ func (s *Store) BookCommitments(ctx context.Context, userID, networkID int64, du
 			ids = append(ids, e.ExternalID)
 		}
 		var existing []string
-		if err := tx.Model(&portfolio.Entry{}).Where("user_id = ? AND external_id IN ?", userID, ids).Pluck("external_id", &existing).Error; err != nil {
+		if err := tx.Model(&portfolio.Entry{}).Where("user_id = ? AND external_id <> '' AND external_id IN ?", userID, ids).Pluck("external_id", &existing).Error; err != nil {
 			return err
 		}
 		have := map[string]bool{}

@@ -122,8 +122,30 @@ func xirrFlows(days []int32, amounts []float64) (t, c []float64, ok bool) {
 	return t, c, true
 }
 
-// xirrSort returns copies of the flows sorted by day.
+// xirrSort returns copies of the flows sorted by day (in any order within a day).
 func xirrSort(days []int32, amounts []float64) ([]int32, []float64) {
+	lo, hi := days[0], days[0]
+	for _, d := range days {
+		lo, hi = min(lo, d), max(hi, d)
+	}
+	if span := int64(hi) - int64(lo); span <= 4*int64(len(days))+64 {
+		// Days in a range not much wider than their number (daily flows): count them.
+		at := make([]int, span+2)
+		for _, d := range days {
+			at[int64(d)-int64(lo)+1]++
+		}
+		for i := 1; i < len(at); i++ {
+			at[i] += at[i-1]
+		}
+		d := make([]int32, len(days))
+		a := make([]float64, len(days))
+		for i, day := range days {
+			j := &at[int64(day)-int64(lo)]
+			d[*j], a[*j] = day, amounts[i]
+			*j++
+		}
+		return d, a
+	}
 	type flow struct {
 		day int32
 		amt float64
@@ -186,8 +208,10 @@ func xirrDaySumBig(amounts []float64) (float64, bool) {
 // xirrRoots returns, in ascending order, every u ≤ xirrTop with f(u) = Σ cᵢ·e^(−u·tᵢ) = 0
 // (t ascending, t[0] = 0, c nonzero with both signs). Descartes' rule bounds their number by
 // the sign changes of c. With one sign change there is at most one root, bracketed between
-// −∞ and xirrTop; with more, a cheap certificate (certified) usually shows there is still at
-// most one on either side of a trial rate, and the chain (xirrChain) settles the rest.
+// −∞ and xirrTop; with more, a cheap certificate (certified) often shows there is still at
+// most one on either side of a trial rate. Failing that, subdivision (isolate) separates the
+// roots at a cost that does not grow with the sign changes (years of daily flows have
+// hundreds); the chain (xirrChain) settles what it cannot: double roots, tight clusters.
 func xirrRoots(t, c []float64) []float64 {
 	s := &xirrSolver{t: t, c: c, tmax: t[len(t)-1], level0: true}
 	if xirrSignChanges(c) > 1 {
@@ -195,6 +219,9 @@ func xirrRoots(t, c []float64) []float64 {
 			if roots, ok := s.certified(u0); ok {
 				return roots
 			}
+		}
+		if roots, ok := s.isolate(); ok {
+			return roots
 		}
 	}
 	return s.chain()
@@ -529,4 +556,343 @@ func xirrMid(lo, hi float64) float64 {
 		}
 	}
 	return lo + (hi-lo)/2
+}
+
+// Subdivision. With many sign changes and no certificate, the chain costs a pass over the
+// flows per sign change and level: too slow for years of daily flows. isolate instead covers
+// (−∞, xirrTop] by intervals on each of which a Taylor bound proves that f has no root, or
+// that e^(v·d)·f is monotone for some day d (so that f has at most one root there, exactly
+// when its signs at the ends differ). Its cost follows the shape of f, not the number of
+// sign changes. Flows lie on whole days, so with v = u/365 the terms are cᵢ·e^(−v·dᵢ), dᵢ
+// the day offsets: the powers come from running products, a multiply per day rather than
+// an exp per flow.
+
+// xirrIsoBudget caps the intervals isolate examines before it leaves the flows to the chain.
+const xirrIsoBudget = 4000
+
+type xirrIso struct {
+	d, c, ac []float64 // day offsets (whole numbers, ascending, d[0] = 0), flows and |flows|
+	lc       []float64 // ln|c|
+	hull     []int     // upper convex hull of the points (dᵢ, lcᵢ): the largest term at any v
+	slope    []float64 // the slopes of the hull's edges, decreasing
+	span     float64
+	head     int // the flows before head share c[0]'s sign
+	tail     int // the flows from tail on share c[n−1]'s sign
+}
+
+func newXirrIso(t, c []float64) *xirrIso {
+	n := len(c)
+	q := &xirrIso{d: make([]float64, n), c: c, ac: make([]float64, n), lc: make([]float64, n)}
+	for i := range c {
+		q.d[i] = math.Round(t[i] * 365)
+		q.ac[i] = math.Abs(c[i])
+		q.lc[i] = math.Log(q.ac[i])
+	}
+	q.span = q.d[n-1]
+	for i := range n {
+		for len(q.hull) >= 2 {
+			a, b := q.hull[len(q.hull)-2], q.hull[len(q.hull)-1]
+			if (q.lc[b]-q.lc[a])*(q.d[i]-q.d[a]) > (q.lc[i]-q.lc[a])*(q.d[b]-q.d[a]) {
+				break
+			}
+			q.hull = q.hull[:len(q.hull)-1] // b lies on or below the chord from a to i
+		}
+		q.hull = append(q.hull, i)
+	}
+	for e := 0; e+1 < len(q.hull); e++ {
+		a, b := q.hull[e], q.hull[e+1]
+		q.slope = append(q.slope, (q.lc[b]-q.lc[a])/(q.d[b]-q.d[a]))
+	}
+	q.head = 1
+	for q.head < n && (c[q.head] > 0) == (c[0] > 0) {
+		q.head++
+	}
+	q.tail = n - 1
+	for q.tail > 0 && (c[q.tail-1] > 0) == (c[n-1] > 0) {
+		q.tail--
+	}
+	return q
+}
+
+// peak returns the index of the largest term |cᵢ|·e^(−v·dᵢ) (to rounding).
+func (q *xirrIso) peak(v float64) int {
+	// Along the hull the term grows while the edge's slope exceeds v.
+	lo, hi := 0, len(q.slope)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if q.slope[mid] < v {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return q.hull[lo]
+}
+
+// gamma is a relative rounding allowance for sums of terms at v (and v ± h): every term
+// comes from a product of at most n rounded factors e^(−v·g), each within ε·(1+|v·g|) of its
+// value, and n terms are summed. Generous: it only costs a finer subdivision.
+func (q *xirrIso) gamma(v, h float64) float64 {
+	return xirrEps * (8*float64(len(q.c)) + 8*(math.Abs(v)+h)*q.span + 64)
+}
+
+// dominated reports whether, at v, the head run of terms (all of c[0]'s sign) outweighs
+// all the others together, or the tail run if !head. Then f has no root at v nor at any
+// larger v (smaller, for the tail): the others are all later than the head run (earlier
+// than the tail run), so their ratio to it falls as v grows (rises).
+func (q *xirrIso) dominated(v float64, head bool) bool {
+	n, k := len(q.c), q.peak(v)
+	from, to := 0, q.head // the run
+	if !head {
+		from, to = q.tail, n
+	}
+	var run, rest float64
+	add := func(i int, p float64) {
+		if a := q.ac[i] * p; i >= from && i < to {
+			run += a
+		} else {
+			rest += a
+		}
+	}
+	z, p, prev := math.Exp(-v), 1.0, q.d[k]
+	for i := k; i < n; i++ {
+		if g := q.d[i] - prev; g == 1 {
+			p *= z
+		} else if g != 0 {
+			p *= math.Exp(-v * g)
+		}
+		prev = q.d[i]
+		add(i, p)
+	}
+	z, p, prev = math.Exp(v), 1, q.d[k]
+	for i := k - 1; i >= 0; i-- {
+		if g := prev - q.d[i]; g == 1 {
+			p *= z
+		} else {
+			p *= math.Exp(v * g)
+		}
+		prev = q.d[i]
+		add(i, p)
+	}
+	total := run + rest
+	return total < math.MaxFloat64 && run > rest*(1+1e-9)+4*q.gamma(v, 0)*total
+}
+
+// xirrMoments describes F(v+w) = e^((v+w)·c)·f(v+w)·K, for |w| ≤ h, c a day near the middle
+// of the terms' weight and K > 0 a scale that keeps every term below 1. With the terms aᵢ =
+// cᵢ·e^(−v·(dᵢ−c))·K and xᵢ = dᵢ − c: s[p] = Σ aᵢ·(−xᵢ)^p = F⁽ᵖ⁾(v); abs = Σ |aᵢ|; and as
+// |e^(−w·xᵢ)| ≤ e^(h·|xᵢ|), the sups over the interval e0 = Σ |aᵢ|·e^(h|xᵢ|) ≥ |F|, e1 =
+// Σ |aᵢ|·|xᵢ|·e^(h|xᵢ|) ≥ |F'| and t4 = Σ |aᵢ|·xᵢ⁴·e^(h|xᵢ|) ≥ |F⁗|. mean is the day at the
+// middle of the terms' weight, a good c near v.
+type xirrMoments struct {
+	s                   [4]float64
+	abs, e0, e1, t4     float64
+	mean, gamma, newton float64
+	// tangent is the least |F| (relative to abs, or to e0 over the interval) that counts
+	// as a sign: far above the chain's tolerance for a double root, 64ε·(1+|u|·tmax), so
+	// that wherever the chain could see f touch zero, isolate gives up rather than prove
+	// it does not.
+	tangent float64
+}
+
+// moments returns the moments at v over [v−h, v+h], centred on the day nearest to center
+// (NaN: on the largest term).
+func (q *xirrIso) moments(v, h, center float64) (r xirrMoments) {
+	n, k := len(q.c), q.peak(v)
+	ic, p0 := k, 1.0
+	if !math.IsNaN(center) {
+		j, _ := slices.BinarySearch(q.d, center)
+		if j == n || (j > 0 && center-q.d[j-1] < q.d[j]-center) {
+			j--
+		}
+		// Terms keep the scale of the largest (at most 1) unless that would be extreme.
+		if p := math.Exp(-v * (q.d[j] - q.d[k])); p > 1e-250 && p < 1e250 {
+			ic, p0 = j, p
+		}
+	}
+	dc := q.d[ic]
+	var s0, s1, s2, s3, abs, ax1, e0, e1, t4 float64
+	// From the centre on: x ≥ 0, aᵢ = cᵢ·e^(−v·x)·p0.
+	zm, ze := math.Exp(-v), math.Exp(h-v)
+	pm, pe, prev := p0, p0, dc
+	for i := ic; i < n; i++ {
+		di := q.d[i]
+		if g := di - prev; g == 1 {
+			pm *= zm
+			pe *= ze
+		} else if g != 0 {
+			pm *= math.Exp(-v * g)
+			pe *= math.Exp((h - v) * g)
+		}
+		prev = di
+		x := di - dc
+		a := q.c[i] * pm
+		ax := a * x
+		ax2 := ax * x
+		s0 += a
+		s1 -= ax
+		s2 += ax2
+		s3 -= ax2 * x
+		aa := q.ac[i] * pm
+		abs += aa
+		ax1 += aa * x
+		e := q.ac[i] * pe
+		ex := e * x
+		e0 += e
+		e1 += ex
+		t4 += ex * x * x * x
+	}
+	// Before the centre: x > 0 is the distance, aᵢ = cᵢ·e^(v·x)·p0.
+	zm, ze = math.Exp(v), math.Exp(v+h)
+	pm, pe, prev = p0, p0, dc
+	for i := ic - 1; i >= 0; i-- {
+		di := q.d[i]
+		if g := prev - di; g == 1 {
+			pm *= zm
+			pe *= ze
+		} else {
+			pm *= math.Exp(v * g)
+			pe *= math.Exp((v + h) * g)
+		}
+		prev = di
+		x := dc - di
+		a := q.c[i] * pm
+		ax := a * x
+		ax2 := ax * x
+		s0 += a
+		s1 += ax
+		s2 += ax2
+		s3 += ax2 * x
+		aa := q.ac[i] * pm
+		abs += aa
+		ax1 -= aa * x
+		e := q.ac[i] * pe
+		ex := e * x
+		e0 += e
+		e1 += ex
+		t4 += ex * x * x * x
+	}
+	r.s = [4]float64{s0, s1, s2, s3}
+	r.abs, r.e0, r.e1, r.t4 = abs, e0, e1, t4
+	r.mean = dc + ax1/abs
+	r.newton = v - s0/s1
+	r.gamma = q.gamma(v, h)
+	return r
+}
+
+// sign returns F's sign (f's) at the centre, or 0 when it is too close to zero to tell.
+func (r *xirrMoments) sign() float64 {
+	if math.Abs(r.s[0]) > max(2*r.gamma, r.tangent)*r.abs { // false for NaN
+		return math.Copysign(1, r.s[0])
+	}
+	return 0
+}
+
+// noRoot reports whether F has no root on [v−h, v+h]: |F(v)| exceeds the Taylor terms up to
+// order 3, the remainder h⁴/4!·sup|F⁗| and the rounding allowances.
+func (r *xirrMoments) noRoot(h float64) bool {
+	s, g := &r.s, 1+r.gamma
+	bound := math.Abs(s[1])*h + math.Abs(s[2])*h*h/2 + math.Abs(s[3])*h*h*h/6 +
+		r.t4*g*h*h*h*h/24 + 2*r.gamma*r.e0
+	return math.Abs(s[0]) > bound*g+r.tangent*r.e0 // false for NaN
+}
+
+// monotone reports whether F' has no root on [v−h, v+h], so that F is monotone there.
+func (r *xirrMoments) monotone(h float64) bool {
+	s, g := &r.s, 1+r.gamma
+	bound := math.Abs(s[2])*h + math.Abs(s[3])*h*h/2 + r.t4*g*h*h*h/6 + 2*r.gamma*r.e1
+	return math.Abs(s[1]) > bound*g // false for NaN
+}
+
+// isolate returns every root of f on (−∞, xirrTop] by subdivision, or ok false when it cannot
+// separate them within its budget (a double root, a tight cluster, extreme magnitudes): the
+// chain then settles them.
+func (s *xirrSolver) isolate() (roots []float64, ok bool) {
+	if s.tmax*365 > 1<<40 {
+		return nil, false
+	}
+	q := newXirrIso(s.t, s.c)
+	n := len(s.c)
+	tests := 0
+	// Beyond the ends the head run dominates (above) or the tail run (below).
+	hi, hiSign := xirrTop, 0.0
+	for u := 0.25; u < xirrTop; u *= 2 {
+		tests++
+		if q.dominated(u/365, true) {
+			hi, hiSign = u, math.Copysign(1, s.c[0])
+			break
+		}
+	}
+	if hiSign == 0 {
+		r := q.moments(xirrTop/365, 0, math.NaN())
+		r.tangent = 1e-11 * (1 + xirrTop*s.tmax)
+		if hiSign = r.sign(); hiSign == 0 {
+			return nil, false
+		}
+	}
+	lo, loSign := math.Inf(-1), math.Copysign(1, s.c[n-1])
+	for u := -0.25; u > -1e9; u *= 2 {
+		tests++
+		if q.dominated(u/365, false) {
+			lo = u
+			break
+		}
+	}
+	if math.IsInf(lo, -1) {
+		return nil, false
+	}
+	type interval struct{ a, b, sa, sb, x0 float64 }
+	var brackets []interval
+	stack := []interval{{a: lo, b: hi, sa: loSign, sb: hiSign}}
+	center := math.NaN()
+	for len(stack) > 0 {
+		iv := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if tests > xirrIsoBudget || iv.b-iv.a <= 1e-12*max(1, math.Abs(iv.a), math.Abs(iv.b)) {
+			return nil, false
+		}
+		// Test around the split point; should its sign be lost to rounding, move it.
+		var m, h, sm float64
+		var r xirrMoments
+		for try := 0; sm == 0; try++ {
+			if m = xirrMid(iv.a, iv.b); try > 0 {
+				m = iv.a + (iv.b-iv.a)*(0.5+0.1*float64(try))
+			}
+			if try == 3 || !(m > iv.a && m < iv.b) {
+				return nil, false
+			}
+			tests++
+			// [a, b] in days; v = m/365 carries its own rounding.
+			h = max(m-iv.a, iv.b-m)/365*(1+1e-12) + 4*xirrEps*math.Abs(m/365)
+			r = q.moments(m/365, h, center)
+			r.tangent = 1e-11 * (1 + math.Abs(m)*s.tmax)
+			sm = r.sign()
+		}
+		if !math.IsNaN(r.mean) {
+			center = r.mean
+		}
+		if r.noRoot(h) {
+			if iv.sa != sm || iv.sb != sm {
+				return nil, false // cannot be: the bounds are off
+			}
+			continue
+		}
+		if r.monotone(h) {
+			if iv.sa != iv.sb {
+				iv.x0 = r.newton * 365
+				brackets = append(brackets, iv)
+			}
+			continue
+		}
+		stack = append(stack, interval{a: m, b: iv.b, sa: sm, sb: iv.sb},
+			interval{a: iv.a, b: m, sa: iv.sa, sb: sm})
+	}
+	for _, b := range brackets {
+		x0 := b.x0
+		if !(x0 > b.a && x0 < b.b) {
+			x0 = xirrStart(b.a, b.b, math.NaN(), math.NaN())
+		}
+		roots = append(roots, s.solve(b.a, b.b, b.sa, x0))
+	}
+	return roots, true
 }

@@ -1,9 +1,11 @@
 package portfolio
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -726,5 +728,198 @@ func BenchmarkXIRRSignChanges(b *testing.B) {
 	amounts = append(amounts, 90000)
 	for b.Loop() {
 		XIRR(days, amounts)
+	}
+}
+
+// xirrNetworkCents adds one realistic network's entries to cents, its flows per day in cents
+// (5 years, 1,826 days): every day about 8 payouts of 0.50–12.00, an investment of 100–1000
+// about every 10 days, a fee of 1–10 about every 29 days, and a first investment of
+// 1000–5000 on day 0.
+func xirrNetworkCents(rng *rand.Rand, cents []int64) {
+	cents[0] -= 100000 + rng.Int64N(400001)
+	for d := range cents {
+		for range 4 + rng.IntN(9) { // 4–12 payouts, 8 on average
+			cents[d] += 50 + rng.Int64N(1151)
+		}
+		if rng.IntN(10) == 0 {
+			cents[d] -= 10000 + rng.Int64N(90001)
+		}
+		if rng.IntN(29) == 0 {
+			cents[d] -= 100 + rng.Int64N(901)
+		}
+	}
+}
+
+// xirrManySignChanges returns the daily net flows of that many such networks summed (1: a
+// network, 20: a portfolio) in a shuffled order, as the figures hand them over from a map,
+// and the number of sign changes of the flows in time order: hundreds.
+func xirrManySignChanges(networks int) (days []int32, amounts []float64, changes int) {
+	const n = 1826
+	rng := rand.New(rand.NewPCG(20, 26))
+	cents := make([]int64, n)
+	for range networks {
+		xirrNetworkCents(rng, cents)
+	}
+	start := xirrDay("2020-01-01")
+	for d, c := range cents {
+		if c == 0 {
+			continue
+		}
+		if len(amounts) > 0 && (c > 0) != (amounts[len(amounts)-1] > 0) {
+			changes++
+		}
+		days = append(days, start+int32(d))
+		amounts = append(amounts, float64(c)/100)
+	}
+	rng.Shuffle(len(days), func(i, j int) {
+		days[i], days[j] = days[j], days[i]
+		amounts[i], amounts[j] = amounts[j], amounts[i]
+	})
+	return days, amounts, changes
+}
+
+// TestXIRRManySignChanges: years of daily flows with hundreds of sign changes, for a network
+// and a portfolio of 20, as they are and with a final balance (which gives them a root), are
+// solved by subdivision rather than the chain, agree with the chain and a grid scan, and do
+// not depend on the order of the flows or on how a day's flows are split.
+func TestXIRRManySignChanges(t *testing.T) {
+	for _, tc := range []struct {
+		networks int
+		balance  float64
+		ok       bool
+	}{{1, 0, true}, {1, 30000, true}, {20, 0, false}, {20, 600000, true}} {
+		days, amounts, changes := xirrManySignChanges(tc.networks)
+		if changes < 300 {
+			t.Fatalf("%d networks: %d sign changes", tc.networks, changes)
+		}
+		if tc.balance != 0 {
+			days = append(days, xirrDay("2025-01-01"))
+			amounts = append(amounts, tc.balance)
+		}
+		rate, ok := XIRR(days, amounts)
+		t.Logf("%d networks, balance %v: %d sign changes, XIRR = %v, %v", tc.networks, tc.balance, changes, rate, ok)
+		if ok != tc.ok {
+			t.Fatalf("%d networks, balance %v: XIRR = %v, %v", tc.networks, tc.balance, rate, ok)
+		}
+		tt, c, _ := xirrFlows(days, amounts)
+		if _, iok := (&xirrSolver{t: tt, c: c, tmax: tt[len(tt)-1], level0: true}).isolate(); !iok {
+			t.Errorf("%d networks, balance %v: subdivision gave up", tc.networks, tc.balance)
+		}
+		xirrCheckGrid(t, days, amounts)
+
+		// Sorted, and with each day split into three entries in another order: the same.
+		idx := make([]int, len(days))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(i, j int) int { return cmp.Compare(days[i], days[j]) })
+		var sDays, pDays []int32
+		var sAmounts, pAmounts []float64
+		for _, i := range idx {
+			sDays = append(sDays, days[i])
+			sAmounts = append(sAmounts, amounts[i])
+			cents := int64(math.Round(amounts[i] * 100))
+			part := cents / 3
+			pDays = append(pDays, days[i], days[i], days[i])
+			pAmounts = append(pAmounts, float64(cents-2*part)/100, float64(part)/100, float64(part)/100)
+		}
+		slices.Reverse(pDays)
+		slices.Reverse(pAmounts)
+		for name, v := range map[string]struct {
+			days    []int32
+			amounts []float64
+		}{"sorted": {sDays, sAmounts}, "split": {pDays, pAmounts}} {
+			if got, gotOK := XIRR(v.days, v.amounts); got != rate || gotOK != ok {
+				t.Errorf("%d networks, balance %v, %s: XIRR = %v, %v; want %v, %v", tc.networks, tc.balance, name, got, gotOK, rate, ok)
+			}
+		}
+	}
+}
+
+// TestXIRRIsolate checks subdivision against the chain on random flows with many sign
+// changes: daily flows of networks of every shape, and random flows.
+func TestXIRRIsolate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(99, 1))
+	check := func(days []int32, amounts []float64) {
+		t.Helper()
+		tt, c, ok := xirrFlows(days, amounts)
+		if !ok || xirrSignChanges(c) < 2 {
+			return
+		}
+		roots, ok := (&xirrSolver{t: tt, c: c, tmax: tt[len(tt)-1], level0: true}).isolate()
+		if !ok {
+			return // left to the chain
+		}
+		chain := xirrChain(tt, c)
+		if len(chain) != len(roots) {
+			t.Fatalf("roots %v, chain %v (flows %v on %v)", roots, chain, amounts, days)
+		}
+		for k := range chain {
+			if math.Abs(chain[k]-roots[k]) > 1e-9*max(1, math.Abs(roots[k])) {
+				t.Fatalf("roots %v, chain %v (flows %v on %v)", roots, chain, amounts, days)
+			}
+		}
+	}
+	for range 300 {
+		n := 30 + rng.IntN(500)
+		cents := make([]int64, n)
+		payScale := 0.5 + rng.Float64()*1.5
+		invEvery := 3 + rng.IntN(30)
+		cents[0] -= 100000 + rng.Int64N(400001)
+		for d := range cents {
+			for range rng.IntN(12) {
+				cents[d] += int64(payScale * float64(50+rng.Int64N(1151)))
+			}
+			if rng.IntN(invEvery) == 0 {
+				cents[d] -= 10000 + rng.Int64N(90001)
+			}
+			if rng.IntN(29) == 0 {
+				cents[d] -= 100 + rng.Int64N(901)
+			}
+		}
+		var days []int32
+		var amounts []float64
+		step := int32(1 + rng.IntN(3))
+		for d, c := range cents {
+			days = append(days, int32(d)*step)
+			amounts = append(amounts, float64(c)/100)
+		}
+		switch rng.IntN(3) {
+		case 0: // a final balance
+			days = append(days, int32(n)*step)
+			amounts = append(amounts, rng.Float64()*float64(n)*100)
+		case 1: // a final cost
+			days = append(days, int32(n)*step)
+			amounts = append(amounts, -rng.Float64()*float64(n)*10)
+		}
+		check(days, amounts)
+	}
+	for range 300 {
+		n := 5 + rng.IntN(200)
+		days := make([]int32, n)
+		amounts := make([]float64, n)
+		for j := range n {
+			days[j] = int32(rng.IntN(3 * n))
+			amounts[j] = float64(rng.IntN(2001)-1000) * math.Pow(10, float64(rng.IntN(3)))
+		}
+		check(days, amounts)
+	}
+}
+
+// BenchmarkXIRRManySignChanges: 5 years of daily flows with hundreds of sign changes, of a
+// network and of a portfolio of 20 networks: the figures solve one per network and one for
+// the portfolio (and another per network with a balance).
+func BenchmarkXIRRManySignChanges(b *testing.B) {
+	for _, bc := range []struct {
+		name     string
+		networks int
+	}{{"network", 1}, {"portfolio", 20}} {
+		b.Run(bc.name, func(b *testing.B) {
+			days, amounts, changes := xirrManySignChanges(bc.networks)
+			b.ReportMetric(float64(changes), "signchanges")
+			for b.Loop() {
+				XIRR(days, amounts)
+			}
+		})
 	}
 }

@@ -49,22 +49,55 @@ func (s *Store) FigureInputs(ctx context.Context, userID int64) ([]portfolio.Net
 		if err := tx.Where("user_id = ?", userID).Order("id").Find(&networks).Error; err != nil {
 			return err
 		}
+		// One row per network and day: the day's sums by what the figures tell apart.
 		rows, err := tx.Raw(`
-			SELECT network_id, date, kind, income_class, SUM(base_units), MAX(id) FROM entries
-			WHERE user_id = ? AND kind <> 'balance'
-			GROUP BY network_id, date, kind, income_class
-			UNION ALL
-			SELECT e.network_id, e.date, e.kind, e.income_class, e.base_units, e.id FROM entries e
+			SELECT network_id, date,
+				SUM(CASE WHEN kind = 'investment' THEN base_units ELSE 0 END),
+				SUM(CASE WHEN kind IN ('purchase', 'fee') THEN base_units ELSE 0 END),
+				SUM(CASE WHEN kind = 'payout' AND income_class = 'active' THEN base_units ELSE 0 END),
+				SUM(CASE WHEN kind = 'payout' AND income_class = 'passive' THEN base_units ELSE 0 END),
+				SUM(CASE WHEN kind = 'payout' AND income_class NOT IN ('active', 'passive') THEN base_units ELSE 0 END),
+				MAX(id)
+			FROM entries WHERE user_id = ? AND kind IN ('investment', 'purchase', 'fee', 'payout')
+			GROUP BY network_id, date`, userID).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var sums [5]int64
+		kinds := [5]struct {
+			kind  portfolio.EntryKind
+			class portfolio.IncomeClass
+		}{{portfolio.Investment, ""}, {portfolio.Purchase, ""}, {portfolio.Payout, portfolio.ClassActive},
+			{portfolio.Payout, portfolio.ClassPassive}, {portfolio.Payout, portfolio.ClassCapital}}
+		for rows.Next() {
+			var network, id int64
+			var day portfolio.Date
+			if err := rows.Scan(&network, &day, &sums[0], &sums[1], &sums[2], &sums[3], &sums[4], &id); err != nil {
+				return err
+			}
+			// A sum of 0 changes no figure (amounts are never negative), so it is left out.
+			for i, k := range kinds {
+				if sums[i] != 0 {
+					entries = append(entries, portfolio.Entry{ID: id, NetworkID: network, Date: day, Kind: k.kind, IncomeClass: k.class, BaseUnits: sums[i]})
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// And each day's last balance.
+		rows, err = tx.Raw(`
+			SELECT e.network_id, e.date, e.base_units, e.id FROM entries e
 			WHERE e.user_id = ? AND e.kind = 'balance' AND e.id = (
-				SELECT MAX(b.id) FROM entries b WHERE b.network_id = e.network_id AND b.date = e.date AND b.kind = 'balance')`,
-			userID, userID).Rows()
+				SELECT MAX(b.id) FROM entries b WHERE b.network_id = e.network_id AND b.date = e.date AND b.kind = 'balance')`, userID).Rows()
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var e portfolio.Entry
-			if err := rows.Scan(&e.NetworkID, &e.Date, &e.Kind, &e.IncomeClass, &e.BaseUnits, &e.ID); err != nil {
+			e := portfolio.Entry{Kind: portfolio.Balance}
+			if err := rows.Scan(&e.NetworkID, &e.Date, &e.BaseUnits, &e.ID); err != nil {
 				return err
 			}
 			entries = append(entries, e)

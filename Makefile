@@ -52,9 +52,19 @@ fuzz:
 screenshots: build test-deps
 	cd frontend && NETFOLIO_BIN=$(CURDIR)/$(BIN) CHROMIUM=$(CHROMIUM) NETFOLIO_SCREENSHOTS=$(CURDIR)/frontend/screenshots $(NPM) run e2e
 
-## bench: Go benchmarks
-bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+## bench: Go benchmarks (each for BENCHTIME, 200ms unless set), then the end-to-end run: a real
+## server on loopback with a generated 1,000,000-entry user (cached in $(DATA)/bench), wrk and
+## hledger from Debian (installed when missing; without them a built-in load loop, no hledger
+## ratio); prints one table of figures, targets and ratios. More flags: BENCHFLAGS=--help
+bench: build
+	@missing=""; command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	command -v hledger >/dev/null 2>&1 || missing="$$missing hledger"; \
+	if [ -n "$$missing" ]; then echo "installing$$missing for the benchmarks"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
+		|| echo "could not install$$missing: the end-to-end run does without"; fi
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(or $(BENCHTIME),200ms) ./...
+	$(GO) build -o bin/netfolio-bench ./cmd/netfolio-bench
+	bin/netfolio-bench --netfolio $(BIN) --cache $(DATA)/bench $(BENCHFLAGS)
 
 ## lint: gofmt and go vet
 lint:

@@ -86,21 +86,27 @@ func (s *Store) FigureInputs(ctx context.Context, userID int64) ([]portfolio.Net
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		// And each day's last balance.
-		rows, err = tx.Raw(`
-			SELECT e.network_id, e.date, e.base_units, e.id FROM entries e
-			WHERE e.user_id = ? AND e.kind = 'balance' AND e.id = (
-				SELECT MAX(b.id) FROM entries b WHERE b.network_id = e.network_id AND b.date = e.date AND b.kind = 'balance')`, userID).Rows()
+		// And each day's last balance: the covering index hands the balances over in order,
+		// so the last of each network and day is the one before the next.
+		rows, err = tx.Raw(`SELECT network_id, date, base_units, id FROM entries
+			WHERE user_id = ? AND kind = 'balance' ORDER BY network_id, date, id`, userID).Rows()
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var last *portfolio.Entry
 		for rows.Next() {
 			e := portfolio.Entry{Kind: portfolio.Balance}
 			if err := rows.Scan(&e.NetworkID, &e.Date, &e.BaseUnits, &e.ID); err != nil {
 				return err
 			}
-			entries = append(entries, e)
+			if last != nil && (last.NetworkID != e.NetworkID || last.Date != e.Date) {
+				entries = append(entries, *last)
+			}
+			last = &e
+		}
+		if last != nil {
+			entries = append(entries, *last)
 		}
 		return rows.Err()
 	})

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,6 +48,9 @@ type errorJSON struct {
 	Lines []store.ImportError `json:"lines,omitempty"`
 }
 
+// statusClientClosedRequest is nginx's status for a request whose client went away.
+const statusClientClosedRequest = 499
+
 func badRequest(msg string, cause error) *Error {
 	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: msg, Cause: cause}
 }
@@ -90,6 +94,9 @@ func toError(err error) *Error {
 			e.Fields = map[string]string{conflict.Field: conflict.Message}
 		}
 		return e
+	case errors.Is(err, context.Canceled):
+		// The client hung up: nothing to answer, nothing to alarm anyone about.
+		return &Error{Status: statusClientClosedRequest, Code: "client_closed_request", Message: "the client closed the request"}
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound
 	case errors.Is(err, store.ErrBadCursor):

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netfolio/netfolio/portfolio"
 	"github.com/netfolio/netfolio/portfolio/store"
 )
 
@@ -84,4 +85,19 @@ func openStore(ctx context.Context, dsn string, stderr io.Writer) (*store.Store,
 		return nil, false
 	}
 	return st, true
+}
+
+// openUserStore opens the database and finds a user by name, printing why it could not.
+func openUserStore(ctx context.Context, dsn, username string, stderr io.Writer) (*store.Store, portfolio.User, bool) {
+	st, ok := openStore(ctx, dsn, stderr)
+	if !ok {
+		return nil, portfolio.User{}, false
+	}
+	u, err := st.UserByName(ctx, username)
+	if err != nil {
+		fmt.Fprintf(stderr, "netfolio: user %q: %v\n", username, err)
+		st.Close()
+		return nil, portfolio.User{}, false
+	}
+	return st, u, true
 }

@@ -38,16 +38,11 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "netfolio: --dialect must be de or intl")
 		return 2
 	}
-	st, ok := openStore(ctx, *dbFlag, stderr)
+	st, u, ok := openUserStore(ctx, *dbFlag, *user, stderr)
 	if !ok {
 		return 1
 	}
 	defer st.Close()
-	u, err := st.UserByName(ctx, *user)
-	if err != nil {
-		fmt.Fprintf(stderr, "netfolio: user %q: %v\n", *user, err)
-		return 1
-	}
 	job := exchange.Export{Kind: kind, UserID: u.ID, BaseCurrency: u.BaseCurrency, Dialect: d,
 		From: portfolio.NewDate(1900, time.January, 1), To: portfolio.NewDate(9999, time.December, 31)}
 	if kind == exchange.TaxCSV || kind == exchange.TaxSummary {
@@ -85,16 +80,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 1
 	}
 	defer file.Close()
-	st, ok := openStore(ctx, *dbFlag, stderr)
+	st, u, ok := openUserStore(ctx, *dbFlag, *user, stderr)
 	if !ok {
 		return 1
 	}
 	defer st.Close()
-	u, err := st.UserByName(ctx, *user)
-	if err != nil {
-		fmt.Fprintf(stderr, "netfolio: user %q: %v\n", *user, err)
-		return 1
-	}
 	src, err := exchange.NewImportSource(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "netfolio: %s: %v\n", pos[0], err)

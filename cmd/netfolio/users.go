@@ -69,16 +69,11 @@ func tokenCreateCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintln(stderr, "usage: netfolio token create USER [--name NAME]")
 		return 2
 	}
-	st, ok := openStore(ctx, *dbFlag, stderr)
+	st, u, ok := openUserStore(ctx, *dbFlag, pos[0], stderr)
 	if !ok {
 		return 1
 	}
 	defer st.Close()
-	u, err := st.UserByName(ctx, pos[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "netfolio: user %q: %v\n", pos[0], err)
-		return 1
-	}
 	_, secret, err := st.CreateToken(ctx, u.ID, *name)
 	if err != nil {
 		fmt.Fprintln(stderr, "netfolio:", err)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -187,9 +186,6 @@ func notFound(err error) error {
 	return err
 }
 
-func logDuration(ctx context.Context, what string, start time.Time) {
-	slog.DebugContext(ctx, what, "duration", time.Since(start))
-}
 
 // Describe names a database for logs without its password.
 func Describe(dsn string) string {

@@ -186,7 +186,6 @@ func notFound(err error) error {
 	return err
 }
 
-
 // Describe names a database for logs without its password.
 func Describe(dsn string) string {
 	if !IsPostgres(dsn) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -152,37 +153,65 @@ func (s *Store) SaveSnapshot(ctx context.Context, snap Snapshot) error {
 }
 
 // LatestSnapshot returns the user's snapshot with the user's current data version, in one
-// query. The month-end history, the larger half, is read only when asked for.
+// query. The month-end history, the larger half, is read only when asked for. This is the
+// dashboard's hot path, so the query is prepared once and scanned without reflection.
 func (s *Store) LatestSnapshot(ctx context.Context, userID int64, withHistory ...bool) (Snapshot, int64, error) {
-	history := "''"
-	if len(withHistory) > 0 && withHistory[0] {
-		history = "s.history"
-	}
-	var row struct {
-		Version     int64
-		UserID      *int64
-		AsOf        *portfolio.Date
-		DataVersion int64
-		Settings    string
-		ComputedAt  *time.Time
-		Figures     string
-		History     string
-	}
-	err := s.r.WithContext(ctx).Raw(`SELECT u.data_version AS version, s.user_id, s.as_of, COALESCE(s.data_version, 0) AS data_version,
-		COALESCE(s.settings, '') AS settings, s.computed_at, COALESCE(s.figures, '') AS figures, COALESCE(`+history+`, '') AS history
-		FROM users u LEFT JOIN snapshots s ON s.user_id = u.id WHERE u.id = ?`, userID).Scan(&row).Error
+	history := len(withHistory) > 0 && withHistory[0]
+	stmt, err := s.snapshotStmt(history)
 	if err != nil {
 		return Snapshot{}, 0, err
 	}
-	if row.UserID == nil { // no snapshot yet (or no such user)
-		return Snapshot{}, row.Version, ErrNotFound
+	var (
+		version, dataVersion int64
+		owner                sql.NullInt64
+		asOf                 *portfolio.Date
+		settings             string
+		computedAt           sql.NullTime
+		figures, hist        string
+	)
+	err = stmt.QueryRowContext(ctx, userID).Scan(&version, &owner, &asOf, &dataVersion, &settings, &computedAt, &figures, &hist)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Snapshot{}, 0, ErrNotFound
 	}
-	snap := Snapshot{UserID: userID, AsOf: *row.AsOf, DataVersion: row.DataVersion, Settings: row.Settings,
-		Figures: []byte(row.Figures), History: []byte(row.History)}
-	if row.ComputedAt != nil {
-		snap.ComputedAt = *row.ComputedAt
+	if err != nil {
+		return Snapshot{}, 0, err
 	}
-	return snap, row.Version, nil
+	if !owner.Valid || asOf == nil { // no snapshot yet
+		return Snapshot{}, version, ErrNotFound
+	}
+	return Snapshot{UserID: userID, AsOf: *asOf, DataVersion: dataVersion, Settings: settings,
+		ComputedAt: computedAt.Time, Figures: []byte(figures), History: []byte(hist)}, version, nil
+}
+
+// snapshotStmt prepares LatestSnapshot's query, with or without the history, once.
+func (s *Store) snapshotStmt(history bool) (*sql.Stmt, error) {
+	s.stmtOnce.Do(func() {
+		db, err := s.r.DB()
+		if err != nil {
+			s.stmtErr = err
+			return
+		}
+		param := "?"
+		if s.dialect == Postgres {
+			param = "$1"
+		}
+		for i, col := range []string{"''", "s.history"} {
+			s.snapStmts[i], err = db.Prepare(`SELECT u.data_version, s.user_id, s.as_of, COALESCE(s.data_version, 0),
+				COALESCE(s.settings, ''), s.computed_at, COALESCE(s.figures, ''), COALESCE(` + col + `, '')
+				FROM users u LEFT JOIN snapshots s ON s.user_id = u.id WHERE u.id = ` + param)
+			if err != nil {
+				s.stmtErr = err
+				return
+			}
+		}
+	})
+	if s.stmtErr != nil {
+		return nil, s.stmtErr
+	}
+	if history {
+		return s.snapStmts[1], nil
+	}
+	return s.snapStmts[0], nil
 }
 
 // StaleUsers lists users whose snapshot is missing, older than their data, or not of day.

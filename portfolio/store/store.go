@@ -4,12 +4,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -46,6 +48,10 @@ type Store struct {
 	w       *gorm.DB // writes and transactions
 	r       *gorm.DB // plain reads
 	now     func() time.Time
+
+	stmtOnce  sync.Once
+	snapStmts [2]*sql.Stmt // LatestSnapshot without and with the history
+	stmtErr   error
 }
 
 // Options tune Open; the zero value is fine.
@@ -136,6 +142,11 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // Close closes every connection.
 func (s *Store) Close() error {
 	var errs []error
+	for _, stmt := range s.snapStmts {
+		if stmt != nil {
+			errs = append(errs, stmt.Close())
+		}
+	}
 	for _, db := range []*gorm.DB{s.r, s.w} {
 		if db == nil {
 			continue

@@ -48,6 +48,9 @@ func Copy(ctx context.Context, from, to *Store) (CopyStats, error) {
 			}
 			stats[t.name] = n
 		}
+		if err := rebuildDays(tx); err != nil {
+			return err
+		}
 		// Each copied user's data changed: their snapshots (none yet) are stale by definition.
 		if err := tx.Exec("UPDATE users SET data_version = data_version + 1").Error; err != nil {
 			return err

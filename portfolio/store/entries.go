@@ -177,7 +177,7 @@ func (s *Store) CreateEntries(ctx context.Context, userID int64, entries []portf
 		if err := tx.CreateInBatches(&entries, 500).Error; err != nil {
 			return entryWriteError(err)
 		}
-		return touch(tx, userID)
+		return touch(tx, userID, entryKeys(entries)...)
 	})
 	return entries, err
 }
@@ -232,7 +232,7 @@ func (s *Store) UpdateEntry(ctx context.Context, userID, id int64, apply func(*p
 		if e, err = entry(tx, userID, id); err != nil {
 			return err
 		}
-		oldExternal := e.ExternalID
+		oldExternal, oldDay := e.ExternalID, dayKey{e.NetworkID, e.Date}
 		if err := apply(&e); err != nil {
 			return err
 		}
@@ -256,7 +256,7 @@ func (s *Store) UpdateEntry(ctx context.Context, userID, id int64, apply func(*p
 		if err := tx.Select("*").Omit("created_at").Save(&e).Error; err != nil {
 			return entryWriteError(err)
 		}
-		return touch(tx, userID)
+		return touch(tx, userID, oldDay, dayKey{e.NetworkID, e.Date})
 	})
 	return e, err
 }
@@ -264,14 +264,14 @@ func (s *Store) UpdateEntry(ctx context.Context, userID, id int64, apply func(*p
 // DeleteEntry removes one of the user's entries.
 func (s *Store) DeleteEntry(ctx context.Context, userID, id int64) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Where("user_id = ? AND id = ?", userID, id).Delete(&portfolio.Entry{})
-		if res.Error != nil {
-			return res.Error
+		e, err := entry(tx, userID, id)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
+		if err := tx.Where("user_id = ? AND id = ?", userID, id).Delete(&portfolio.Entry{}).Error; err != nil {
+			return err
 		}
-		return touch(tx, userID)
+		return touch(tx, userID, dayKey{e.NetworkID, e.Date})
 	})
 }
 

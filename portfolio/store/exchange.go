@@ -110,6 +110,11 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 		}
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		// Move the user's version first: its row lock serialises this import with the user's
+		// other writers, so the daily sums refreshed below see their committed entries.
+		if err := touch(tx, userID); err != nil {
+			return err
+		}
 		ec, err := s.newEntryContext(tx, userID)
 		if err != nil {
 			return err
@@ -140,6 +145,9 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 			if res.ErrorCount == 0 && len(batch) > 0 {
 				if err := tx.CreateInBatches(&batch, 500).Error; err != nil {
 					return entryWriteError(err)
+				}
+				if err := refreshDays(tx, entryKeys(batch)); err != nil {
+					return err
 				}
 			}
 			res.Added += len(batch)
@@ -214,9 +222,6 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 		}
 		if res.ErrorCount > 0 || opt.DryRun {
 			return errRollback
-		}
-		if res.Added > 0 {
-			return touch(tx, userID)
 		}
 		return nil
 	})

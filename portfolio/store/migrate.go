@@ -128,6 +128,32 @@ CREATE UNIQUE INDEX entries_import_hash ON entries(user_id, import_hash) WHERE i
 	{5, "covering index for the figures' daily sums", `
 CREATE INDEX entries_figures ON entries(user_id, network_id, date, kind, income_class, base_units, id);
 `},
+	{6, "daily sums for the figures", `
+CREATE TABLE entry_days (
+	user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	network_id BIGINT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+	date TEXT NOT NULL,
+	investment BIGINT NOT NULL,
+	other_outlay BIGINT NOT NULL,
+	payout_active BIGINT NOT NULL,
+	payout_passive BIGINT NOT NULL,
+	payout_capital BIGINT NOT NULL,
+	last_id BIGINT NOT NULL,
+	balance_id BIGINT,
+	PRIMARY KEY (network_id, date)
+);
+CREATE INDEX entry_days_user ON entry_days(user_id, network_id, date);
+INSERT INTO entry_days (user_id, network_id, date, investment, other_outlay, payout_active, payout_passive, payout_capital, last_id, balance_id)
+SELECT e.user_id, e.network_id, e.date,
+	SUM(CASE WHEN e.kind = 'investment' THEN e.base_units ELSE 0 END),
+	SUM(CASE WHEN e.kind IN ('purchase', 'fee') THEN e.base_units ELSE 0 END),
+	SUM(CASE WHEN e.kind = 'payout' AND e.income_class = 'active' THEN e.base_units ELSE 0 END),
+	SUM(CASE WHEN e.kind = 'payout' AND e.income_class = 'passive' THEN e.base_units ELSE 0 END),
+	SUM(CASE WHEN e.kind = 'payout' AND e.income_class NOT IN ('active', 'passive') THEN e.base_units ELSE 0 END),
+	MAX(CASE WHEN e.kind IN ('investment', 'purchase', 'fee', 'payout') THEN e.id ELSE 0 END),
+	MAX(CASE WHEN e.kind = 'balance' THEN e.id END)
+FROM entries e GROUP BY e.user_id, e.network_id, e.date;
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {

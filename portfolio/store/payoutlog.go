@@ -32,8 +32,10 @@ func (s *Store) UpsertByExternalID(ctx context.Context, userID int64, e portfoli
 		if err != nil {
 			return err
 		}
+		days := []dayKey{}
 		if existing.ID != 0 {
 			e.ID, e.CreatedAt = existing.ID, existing.CreatedAt
+			days = append(days, dayKey{existing.NetworkID, existing.Date})
 		}
 		if err := ec.prepare(&e); err != nil {
 			return err
@@ -47,7 +49,7 @@ func (s *Store) UpsertByExternalID(ctx context.Context, userID int64, e portfoli
 		if err != nil {
 			return entryWriteError(err)
 		}
-		return touch(tx, userID)
+		return touch(tx, userID, append(days, dayKey{e.NetworkID, e.Date})...)
 	})
 	return e, created, err
 }

@@ -14,9 +14,15 @@ import (
 )
 
 // touch records that a user's data changed, inside the write's own transaction, so that a
-// snapshot computed before the write is never served after it.
-func touch(tx *gorm.DB, userID int64) error {
-	return tx.Exec("UPDATE users SET data_version = data_version + 1 WHERE id = ?", userID).Error
+// snapshot computed before the write is never served after it; and it refreshes the daily
+// sums of the days whose entries the write changed. The version goes first: its row lock
+// makes concurrent writers of one user (PostgreSQL) refresh one after the other, each seeing
+// the other's committed entries, so no day's sum misses a row.
+func touch(tx *gorm.DB, userID int64, days ...dayKey) error {
+	if err := tx.Exec("UPDATE users SET data_version = data_version + 1 WHERE id = ?", userID).Error; err != nil {
+		return err
+	}
+	return refreshDays(tx, days)
 }
 
 // DataVersion returns the counter that every write to the user's networks and entries moves.
@@ -50,17 +56,12 @@ func (s *Store) FigureInputs(ctx context.Context, userID int64) ([]portfolio.Net
 		if err := tx.Where("user_id = ?", userID).Order("id").Find(&networks).Error; err != nil {
 			return err
 		}
-		// One row per network and day: the day's sums by what the figures tell apart.
-		rows, err := tx.Raw(`
-			SELECT network_id, date,
-				SUM(CASE WHEN kind = 'investment' THEN base_units ELSE 0 END),
-				SUM(CASE WHEN kind IN ('purchase', 'fee') THEN base_units ELSE 0 END),
-				SUM(CASE WHEN kind = 'payout' AND income_class = 'active' THEN base_units ELSE 0 END),
-				SUM(CASE WHEN kind = 'payout' AND income_class = 'passive' THEN base_units ELSE 0 END),
-				SUM(CASE WHEN kind = 'payout' AND income_class NOT IN ('active', 'passive') THEN base_units ELSE 0 END),
-				MAX(id)
-			FROM entries WHERE user_id = ? AND kind IN ('investment', 'purchase', 'fee', 'payout')
-			GROUP BY network_id, date`, userID).Rows()
+		// One row per network and day: the day's sums by what the figures tell apart, kept by
+		// the writes (see days.go), and the day's last balance.
+		rows, err := tx.Raw(`SELECT d.network_id, d.date, d.investment, d.other_outlay, d.payout_active, d.payout_passive,
+				d.payout_capital, d.last_id, d.balance_id, b.base_units
+			FROM entry_days d LEFT JOIN entries b ON b.id = d.balance_id
+			WHERE d.user_id = ?`, userID).Rows()
 		if err != nil {
 			return err
 		}
@@ -74,7 +75,8 @@ func (s *Store) FigureInputs(ctx context.Context, userID int64) ([]portfolio.Net
 		for rows.Next() {
 			var network, id int64
 			var day portfolio.Date
-			if err := rows.Scan(&network, &day, &sums[0], &sums[1], &sums[2], &sums[3], &sums[4], &id); err != nil {
+			var balanceID, balance sql.NullInt64
+			if err := rows.Scan(&network, &day, &sums[0], &sums[1], &sums[2], &sums[3], &sums[4], &id, &balanceID, &balance); err != nil {
 				return err
 			}
 			// A sum of 0 changes no figure (amounts are never negative), so it is left out.
@@ -83,31 +85,9 @@ func (s *Store) FigureInputs(ctx context.Context, userID int64) ([]portfolio.Net
 					entries = append(entries, portfolio.Entry{ID: id, NetworkID: network, Date: day, Kind: k.kind, IncomeClass: k.class, BaseUnits: sums[i]})
 				}
 			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		// And each day's last balance: the covering index hands the balances over in order,
-		// so the last of each network and day is the one before the next.
-		rows, err = tx.Raw(`SELECT network_id, date, base_units, id FROM entries
-			WHERE user_id = ? AND kind = 'balance' ORDER BY network_id, date, id`, userID).Rows()
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var last *portfolio.Entry
-		for rows.Next() {
-			e := portfolio.Entry{Kind: portfolio.Balance}
-			if err := rows.Scan(&e.NetworkID, &e.Date, &e.BaseUnits, &e.ID); err != nil {
-				return err
+			if balanceID.Valid {
+				entries = append(entries, portfolio.Entry{ID: balanceID.Int64, NetworkID: network, Date: day, Kind: portfolio.Balance, BaseUnits: balance.Int64})
 			}
-			if last != nil && (last.NetworkID != e.NetworkID || last.Date != e.Date) {
-				entries = append(entries, *last)
-			}
-			last = &e
-		}
-		if last != nil {
-			entries = append(entries, *last)
 		}
 		return rows.Err()
 	})

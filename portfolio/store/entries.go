@@ -275,13 +275,6 @@ func (s *Store) DeleteEntry(ctx context.Context, userID, id int64) error {
 	})
 }
 
-// EntryByExternalID returns the user's entry with the external id.
-func (s *Store) EntryByExternalID(ctx context.Context, userID int64, externalID string) (portfolio.Entry, error) {
-	var e portfolio.Entry
-	err := s.r.WithContext(ctx).Where("user_id = ? AND external_id = ?", userID, externalID).Take(&e).Error
-	return e, notFound(err)
-}
-
 // CountEntries counts the user's entries.
 func (s *Store) CountEntries(ctx context.Context, userID int64) (int64, error) {
 	var n int64

@@ -94,19 +94,6 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (portfolio.User, erro
 	return row.user(), nil
 }
 
-// SetPassword replaces a user's password.
-func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	hash, err := HashPassword(password)
-	if err != nil {
-		return err
-	}
-	res := s.w.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).Update("password_hash", hash)
-	if res.Error == nil && res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return res.Error
-}
-
 // User returns the user with the id.
 func (s *Store) User(ctx context.Context, id int64) (portfolio.User, error) {
 	var row userRow

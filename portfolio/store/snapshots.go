@@ -27,14 +27,7 @@ func touch(tx *gorm.DB, userID int64, days ...dayKey) error {
 
 // DataVersion returns the counter that every write to the user's networks and entries moves.
 func (s *Store) DataVersion(ctx context.Context, userID int64) (int64, error) {
-	var v []int64
-	if err := s.r.WithContext(ctx).Raw("SELECT data_version FROM users WHERE id = ?", userID).Scan(&v).Error; err != nil {
-		return 0, err
-	}
-	if len(v) == 0 {
-		return 0, ErrNotFound
-	}
-	return v[0], nil
+	return s.dataVersionTx(s.r.WithContext(ctx), userID)
 }
 
 // FigureInputs loads what the figures need, with the data version they reflect. The figures

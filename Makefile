@@ -43,6 +43,7 @@ test: deps test-deps lint build
 ## fuzz: each parser's fuzz target for FUZZTIME (longer by hand: make fuzz FUZZTIME=5m)
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseAmount$$' -fuzztime $(FUZZTIME) ./portfolio/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseDate$$' -fuzztime $(FUZZTIME) ./portfolio/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseECB$$' -fuzztime $(FUZZTIME) ./portfolio/
 	$(GO) test -run '^$$' -fuzz '^FuzzXIRR$$' -fuzztime $(FUZZTIME) ./portfolio/
 	$(GO) test -run '^$$' -fuzz '^FuzzComputeProperties$$' -fuzztime $(FUZZTIME) ./portfolio/

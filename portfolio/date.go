@@ -23,16 +23,40 @@ func NewDate(year int, month time.Month, day int) Date {
 	return Date(time.Date(year, month, day, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
-// ParseDate parses a YYYY-MM-DD date and rejects anything else (including 2026-02-30).
+// ParseDate parses a YYYY-MM-DD date and rejects anything else (including 2026-02-30). It
+// reads the digits itself (exports parse hundreds of thousands of dates) and accepts exactly
+// what time.Parse(time.DateOnly) does, as FuzzParseDate checks.
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil || len(s) != 10 {
+	y, m, d, ok := isoDigits(s)
+	if !ok || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
 		return 0, fmt.Errorf("must be a date YYYY-MM-DD")
 	}
-	if t.Year() < 1900 || t.Year() > 9999 {
+	if y < 1900 || y > 9999 {
 		return 0, fmt.Errorf("must be a date between 1900 and 9999")
 	}
-	return DateFromTime(t), nil
+	return NewDate(y, time.Month(m), d), nil
+}
+
+// isoDigits splits "YYYY-MM-DD" into its numbers.
+func isoDigits(s string) (y, m, d int, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	num := func(part string) (int, bool) {
+		n := 0
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, oky := num(s[:4])
+	m, okm := num(s[5:7])
+	d, okd := num(s[8:])
+	return y, m, d, oky && okm && okd
 }
 
 // Time returns midnight UTC of the day.

@@ -53,6 +53,27 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
+// FuzzParseDate checks ParseDate against time.Parse, which it replaced: the same strings
+// are accepted, as the same days, and the range check is the same.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2024-02-29", "2026-02-29", "1899-12-31", "9999-12-31", "2026-1-01", "２０２６-01-01", "2026-01-0\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseDate(s)
+		ref, refErr := time.Parse(time.DateOnly, s)
+		inRange := refErr == nil && ref.Year() >= 1900 && ref.Year() <= 9999
+		switch {
+		case inRange && (err != nil || got != DateFromTime(ref)):
+			t.Fatalf("ParseDate(%q) = %v, %v; time.Parse gives %s", s, got, err, ref.Format(time.DateOnly))
+		case !inRange && err == nil:
+			t.Fatalf("ParseDate(%q) = %v; time.Parse says %v (or out of range)", s, got, refErr)
+		case inRange && got.String() != s:
+			t.Fatalf("ParseDate(%q).String() = %q", s, got.String())
+		}
+	})
+}
+
 func TestDateConstructors(t *testing.T) {
 	if got, want := NewDate(2026, time.January, 31), day(t, "2026-01-31"); got != want {
 		t.Errorf("NewDate(2026-01-31) = %s, want %s", got, want)

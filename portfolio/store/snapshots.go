@@ -51,7 +51,7 @@ func (s *Store) FigureInputs(ctx context.Context, userID int64) ([]portfolio.Net
 		}
 		// One row per network and day: the day's sums by what the figures tell apart, kept by
 		// the writes (see days.go), and the day's last balance.
-		rows, err := tx.Raw(`SELECT d.network_id, d.date, d.investment, d.other_outlay, d.payout_active, d.payout_passive,
+		rows, err := bulkRead(ctx, tx).Raw(`SELECT d.network_id, d.date, d.investment, d.other_outlay, d.payout_active, d.payout_passive,
 				d.payout_capital, d.last_id, d.balance_id, b.base_units
 			FROM entry_days d LEFT JOIN entries b ON b.id = d.balance_id
 			WHERE d.user_id = ?`, userID).Rows()

@@ -213,3 +213,12 @@ func Describe(dsn string) string {
 func (s *Store) Exec(ctx context.Context, sql string, args ...any) error {
 	return s.w.WithContext(ctx).Exec(sql, args...).Error
 }
+
+// bulkRead returns tx for a query that reads many rows. When a query's context can be
+// cancelled, mattn/go-sqlite3 steps every row on a goroutine of its own (to interrupt it on
+// cancellation), which costs more than reading the row; without cancellation it steps in
+// place. The transaction still ends when ctx is cancelled, and callers that read page by
+// page check ctx between the pages.
+func bulkRead(ctx context.Context, tx *gorm.DB) *gorm.DB {
+	return tx.WithContext(context.WithoutCancel(ctx))
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"sort"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -29,8 +30,9 @@ type dayKey struct {
 	date    portfolio.Date
 }
 
-// refreshDays recomputes the days of the given entries from the entries table.
-func refreshDays(tx *gorm.DB, keys []dayKey) error {
+// refreshDays recomputes the user's given days from the entries table (reading the
+// entries_figures index only): what a write that changes or deletes entries needs.
+func refreshDays(tx *gorm.DB, userID int64, keys []dayKey) error {
 	byNetwork := map[int64][]portfolio.Date{}
 	seen := map[dayKey]bool{}
 	for _, k := range keys {
@@ -52,9 +54,90 @@ func refreshDays(tx *gorm.DB, keys []dayKey) error {
 				return err
 			}
 			if err := tx.Exec("INSERT INTO entry_days "+dayColumns+" "+daySelect+
-				" WHERE e.network_id = ? AND e.date IN ? GROUP BY e.user_id, e.network_id, e.date", n, chunk).Error; err != nil {
+				" WHERE e.user_id = ? AND e.network_id = ? AND e.date IN ? GROUP BY e.user_id, e.network_id, e.date", userID, n, chunk).Error; err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// addToDays adds entries just inserted (with their ids) to the sums of their days. Inserts
+// only ever add, so the days need not be summed again from the entries: a batch of a
+// thousand entries costs one upsert per day it touches, however many entries those days
+// already have. The result equals refreshDays' (assertDaysAreTheEntries in the tests).
+func addToDays(tx *gorm.DB, userID int64, entries []portfolio.Entry) error {
+	type day struct {
+		sums      [5]int64 // investment, other outlay, payouts active, passive, capital
+		lastID    int64    // the largest id of an entry with a cash flow kind (0: none)
+		balanceID int64    // the largest id of a balance (0: none)
+	}
+	days := map[dayKey]*day{}
+	var keys []dayKey
+	for _, e := range entries {
+		k := dayKey{e.NetworkID, e.Date}
+		d := days[k]
+		if d == nil {
+			d = &day{}
+			days[k] = d
+			keys = append(keys, k)
+		}
+		switch e.Kind {
+		case portfolio.Investment:
+			d.sums[0] += e.BaseUnits
+		case portfolio.Purchase, portfolio.Fee:
+			d.sums[1] += e.BaseUnits
+		case portfolio.Payout:
+			switch e.IncomeClass {
+			case portfolio.ClassActive:
+				d.sums[2] += e.BaseUnits
+			case portfolio.ClassPassive:
+				d.sums[3] += e.BaseUnits
+			default:
+				d.sums[4] += e.BaseUnits
+			}
+		case portfolio.Balance:
+			d.balanceID = max(d.balanceID, e.ID)
+		}
+		if e.Kind.CashSign() != 0 {
+			d.lastID = max(d.lastID, e.ID)
+		}
+	}
+	// Sorted, so that concurrent writers lock the rows in one order.
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].network != keys[j].network {
+			return keys[i].network < keys[j].network
+		}
+		return keys[i].date < keys[j].date
+	})
+	const perStatement = 500
+	for start := 0; start < len(keys); start += perStatement {
+		chunk := keys[start:min(start+perStatement, len(keys))]
+		var sql strings.Builder
+		args := make([]any, 0, len(chunk)*10)
+		sql.WriteString("INSERT INTO entry_days " + dayColumns + " VALUES ")
+		for i, k := range chunk {
+			if i > 0 {
+				sql.WriteString(", ")
+			}
+			sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			d := days[k]
+			var balance any
+			if d.balanceID != 0 {
+				balance = d.balanceID
+			}
+			args = append(args, userID, k.network, k.date, d.sums[0], d.sums[1], d.sums[2], d.sums[3], d.sums[4], d.lastID, balance)
+		}
+		sql.WriteString(` ON CONFLICT (network_id, date) DO UPDATE SET
+			investment = entry_days.investment + excluded.investment,
+			other_outlay = entry_days.other_outlay + excluded.other_outlay,
+			payout_active = entry_days.payout_active + excluded.payout_active,
+			payout_passive = entry_days.payout_passive + excluded.payout_passive,
+			payout_capital = entry_days.payout_capital + excluded.payout_capital,
+			last_id = CASE WHEN excluded.last_id > entry_days.last_id THEN excluded.last_id ELSE entry_days.last_id END,
+			balance_id = COALESCE(CASE WHEN excluded.balance_id > entry_days.balance_id THEN excluded.balance_id ELSE entry_days.balance_id END, excluded.balance_id)`)
+		if err := tx.Exec(sql.String(), args...).Error; err != nil {
+			return err
 		}
 	}
 	return nil
@@ -67,12 +150,4 @@ func rebuildDays(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Exec("INSERT INTO entry_days " + dayColumns + " " + daySelect + " GROUP BY e.user_id, e.network_id, e.date").Error
-}
-
-func entryKeys(entries []portfolio.Entry) []dayKey {
-	keys := make([]dayKey, len(entries))
-	for i, e := range entries {
-		keys[i] = dayKey{e.NetworkID, e.Date}
-	}
-	return keys
 }

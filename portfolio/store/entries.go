@@ -177,7 +177,10 @@ func (s *Store) CreateEntries(ctx context.Context, userID int64, entries []portf
 		if err := tx.CreateInBatches(&entries, 500).Error; err != nil {
 			return entryWriteError(err)
 		}
-		return touch(tx, userID, entryKeys(entries)...)
+		if err := touch(tx, userID); err != nil {
+			return err
+		}
+		return addToDays(tx, userID, entries)
 	})
 	return entries, err
 }

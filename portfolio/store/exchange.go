@@ -253,7 +253,7 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 				if err := tx.CreateInBatches(&batch, 500).Error; err != nil {
 					return entryWriteError(err)
 				}
-				if err := refreshDays(tx, entryKeys(batch)); err != nil {
+				if err := addToDays(tx, userID, batch); err != nil {
 					return err
 				}
 			}

@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
 
 	"github.com/netfolio/netfolio/portfolio"
 	"github.com/netfolio/netfolio/portfolio/store/storetest"
@@ -76,6 +78,23 @@ func TestFigureInputsGiveTheSameFigures(t *testing.T) {
 		if _, err := st.CreateEntries(ctx, u.ID, kept); err != nil {
 			t.Fatal(err)
 		}
+		assertDaysAreTheEntries(t, st)
+		// A second batch onto the same days adds to their sums: days that had a balance get
+		// none, or a later one; days without get their first.
+		again := make([]portfolio.Entry, 0, len(kept))
+		for i, e := range kept {
+			switch {
+			case e.ExternalID != "" || e.Kind == portfolio.Balance && i%2 == 0:
+				continue
+			case e.Kind == portfolio.Payout && i%3 == 0:
+				e.Kind, e.IncomeClass = portfolio.Balance, ""
+			}
+			again = append(again, e)
+		}
+		if _, err := st.CreateEntries(ctx, u.ID, again); err != nil {
+			t.Fatal(err)
+		}
+		assertDaysAreTheEntries(t, st)
 		// Change the data every way the store can: edits that move entries between days and
 		// networks, deletions, log lines upserted, an import, commitment bookings, a network
 		// deleted with its entries. The daily sums must follow every one.
@@ -159,6 +178,8 @@ func TestFigureInputsGiveTheSameFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		assertDaysAreTheEntries(t, st)
+
 		var all []portfolio.Entry
 		if err := st.r.Where("user_id = ?", u.ID).Find(&all).Error; err != nil {
 			t.Fatal(err)
@@ -179,6 +200,50 @@ func TestFigureInputsGiveTheSameFigures(t *testing.T) {
 			if string(got) != string(want) {
 				t.Fatalf("user %d on %s: from the daily sums\n%s\nfrom the entries\n%s", u.ID, day, got, want)
 			}
+		}
+	}
+}
+
+// assertDaysAreTheEntries checks that the daily sums the writes kept equal the daily sums
+// summed afresh from the entries.
+func assertDaysAreTheEntries(t *testing.T, st *Store) {
+	t.Helper()
+	type dayRow struct {
+		UserID, NetworkID                                                   int64
+		Date                                                                string
+		Investment, OtherOutlay, PayoutActive, PayoutPassive, PayoutCapital int64
+		LastID                                                              int64
+		BalanceID                                                           *int64
+	}
+	read := func(tx *gorm.DB) []dayRow {
+		var rows []dayRow
+		if err := tx.Table("entry_days").Order("network_id, date").Find(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	kept := read(st.w)
+	var afresh []dayRow
+	err := st.w.Transaction(func(tx *gorm.DB) error {
+		if err := rebuildDays(tx); err != nil {
+			return err
+		}
+		afresh = read(tx)
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		t.Fatal(err)
+	}
+	if len(kept) != len(afresh) {
+		t.Fatalf("entry_days has %d rows; summed afresh, %d", len(kept), len(afresh))
+	}
+	for i := range kept {
+		k, a := kept[i], afresh[i]
+		if k.BalanceID == nil && a.BalanceID == nil || k.BalanceID != nil && a.BalanceID != nil && *k.BalanceID == *a.BalanceID {
+			k.BalanceID, a.BalanceID = nil, nil
+		}
+		if k != a {
+			t.Fatalf("entry_days row %d is %+v; summed afresh, %+v", i, kept[i], afresh[i])
 		}
 	}
 }

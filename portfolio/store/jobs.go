@@ -84,7 +84,10 @@ func (s *Store) BookCommitments(ctx context.Context, userID, networkID int64, du
 			if err := tx.Create(&fresh).Error; err != nil {
 				return entryWriteError(err)
 			}
-			if err := touch(tx, userID, entryKeys(fresh)...); err != nil {
+			if err := touch(tx, userID); err != nil {
+				return err
+			}
+			if err := addToDays(tx, userID, fresh); err != nil {
 				return err
 			}
 		}

@@ -22,7 +22,7 @@ func touch(tx *gorm.DB, userID int64, days ...dayKey) error {
 	if err := tx.Exec("UPDATE users SET data_version = data_version + 1 WHERE id = ?", userID).Error; err != nil {
 		return err
 	}
-	return refreshDays(tx, days)
+	return refreshDays(tx, userID, days)
 }
 
 // DataVersion returns the counter that every write to the user's networks and entries moves.

@@ -61,32 +61,35 @@ type PayoutFacts struct {
 }
 
 // PayoutSummary returns, per network of the user, the latest real payout up to until and
-// whether a payout line is dated from..to.
+// whether a payout line is dated from..to. The latest payout comes from the daily sums (a
+// day's payouts sum to more than 0 exactly when one of them is more than 0); only the range's
+// days are read from the entries, as a payout of 0 leaves no trace in the sums.
 func (s *Store) PayoutSummary(ctx context.Context, userID int64, from, to, until portfolio.Date) (map[int64]PayoutFacts, error) {
-	rows, err := s.r.WithContext(ctx).Raw(`SELECT network_id,
-			COALESCE(MAX(CASE WHEN base_units > 0 THEN date END), ''),
-			MAX(CASE WHEN date >= ? AND date <= ? THEN 1 ELSE 0 END)
-		FROM entries WHERE user_id = ? AND kind = 'payout' AND date <= ? GROUP BY network_id`,
-		from, to, userID, until).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]PayoutFacts{}
-	for rows.Next() {
-		var id int64
-		var latest string
-		var inRange int
-		if err := rows.Scan(&id, &latest, &inRange); err != nil {
-			return nil, err
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var latest []struct {
+			NetworkID int64
+			Latest    portfolio.Date
 		}
-		f := PayoutFacts{InRange: inRange == 1}
-		if latest != "" {
-			if f.Latest, err = portfolio.ParseDate(latest); err != nil {
-				return nil, err
-			}
+		if err := tx.Raw(`SELECT network_id, MAX(date) AS latest FROM entry_days
+			WHERE user_id = ? AND date <= ? AND payout_active + payout_passive + payout_capital > 0
+			GROUP BY network_id`, userID, until).Scan(&latest).Error; err != nil {
+			return err
 		}
-		out[id] = f
-	}
-	return out, rows.Err()
+		for _, l := range latest {
+			out[l.NetworkID] = PayoutFacts{Latest: l.Latest}
+		}
+		var inRange []int64
+		if err := tx.Raw(`SELECT DISTINCT network_id FROM entries
+			WHERE user_id = ? AND date >= ? AND date <= ? AND date <= ? AND kind = 'payout'`, userID, from, to, until).Scan(&inRange).Error; err != nil {
+			return err
+		}
+		for _, id := range inRange {
+			f := out[id]
+			f.InRange = true
+			out[id] = f
+		}
+		return nil
+	})
+	return out, err
 }

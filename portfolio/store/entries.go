@@ -174,8 +174,8 @@ func (s *Store) CreateEntries(ctx context.Context, userID int64, entries []portf
 		if err := checkExternalIDs(tx, userID, entries); err != nil {
 			return err
 		}
-		if err := tx.CreateInBatches(&entries, 500).Error; err != nil {
-			return entryWriteError(err)
+		if err := s.insertEntries(ctx, tx, entries); err != nil {
+			return err
 		}
 		if err := touch(tx, userID); err != nil {
 			return err

@@ -250,8 +250,8 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 				}
 			}
 			if res.ErrorCount == 0 && len(batch) > 0 {
-				if err := tx.CreateInBatches(&batch, 500).Error; err != nil {
-					return entryWriteError(err)
+				if err := s.insertEntries(ctx, tx, batch); err != nil {
+					return err
 				}
 				if err := addToDays(tx, userID, batch); err != nil {
 					return err

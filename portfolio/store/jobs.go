@@ -81,8 +81,8 @@ func (s *Store) BookCommitments(ctx context.Context, userID, networkID int64, du
 					return err
 				}
 			}
-			if err := tx.Create(&fresh).Error; err != nil {
-				return entryWriteError(err)
+			if err := s.insertEntries(ctx, tx, fresh); err != nil {
+				return err
 			}
 			if err := touch(tx, userID); err != nil {
 				return err

@@ -44,7 +44,9 @@ func (s *Store) UpsertByExternalID(ctx context.Context, userID int64, e portfoli
 			err = tx.Select("*").Omit("created_at").Save(&e).Error
 		} else {
 			created = true
-			err = tx.Create(&e).Error
+			one := []portfolio.Entry{e}
+			err = s.insertEntries(ctx, tx, one)
+			e = one[0]
 		}
 		if err != nil {
 			return entryWriteError(err)

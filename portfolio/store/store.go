@@ -52,6 +52,8 @@ type Store struct {
 	stmtOnce  sync.Once
 	snapStmts [2]*sql.Stmt // LatestSnapshot without and with the history
 	stmtErr   error
+
+	insertStmt *sql.Stmt // an insert of insertRows entries (insert.go); nil before the latest schema
 }
 
 // Options tune Open; the zero value is fine.
@@ -117,6 +119,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if opt.schemaVersion == 0 {
+		if err := s.prepareInsert(); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("prepare the insert of entries: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -142,7 +150,7 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // Close closes every connection.
 func (s *Store) Close() error {
 	var errs []error
-	for _, stmt := range s.snapStmts {
+	for _, stmt := range append(s.snapStmts[:], s.insertStmt) {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}

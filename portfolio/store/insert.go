@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/netfolio/netfolio/portfolio"
+)
+
+// entryColumns are the columns an insert of entries writes, in the order of entryArgs.
+const entryColumns = `user_id, network_id, date, kind, amount, currency, base_amount, base_units, base_given,
+	income_class, note, external_id, units_per_eur, import_hash, created_at`
+
+// insertRows is how many entries one prepared insert statement carries: batches of entries
+// go in statements of this many rows, parsed once per connection, not once per batch.
+const insertRows = 100
+
+func entryArgs(args []any, e *portfolio.Entry) []any {
+	return append(args, e.UserID, e.NetworkID, e.Date, string(e.Kind), e.Amount, e.Currency, e.BaseAmount, e.BaseUnits, e.BaseGiven,
+		string(e.IncomeClass), e.Note, e.ExternalID, e.UnitsPerEUR, e.ImportHash, e.CreatedAt)
+}
+
+// insertSQL is an insert of rows entries, returning their ids in the order of the rows.
+func insertSQL(d Dialect, rows int) string {
+	cols := strings.Count(entryColumns, ",") + 1
+	var b strings.Builder
+	b.WriteString("INSERT INTO entries (" + entryColumns + ") VALUES ")
+	n := 0
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			n++
+			if d == Postgres {
+				fmt.Fprintf(&b, "$%d", n)
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
+	b.WriteString(" RETURNING id")
+	return b.String()
+}
+
+// prepareInsert prepares the insert of insertRows entries on the writer, before any
+// transaction holds its connection (SQLite has one writer connection).
+func (s *Store) prepareInsert() error {
+	db, err := s.w.DB()
+	if err != nil {
+		return err
+	}
+	s.insertStmt, err = db.Prepare(insertSQL(s.dialect, insertRows))
+	return err
+}
+
+// insertEntries stores new entries (prepared and checked) in tx and sets their ids and
+// creation times. Full statements of insertRows reuse the prepared statement; the rest goes
+// in one statement of its own. The statements run without ctx's cancellation (see bulkRead:
+// the SQLite driver would step every returned id on a goroutine of its own); the transaction
+// still ends with ctx.
+func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfolio.Entry) error {
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return fmt.Errorf("store: insertEntries outside a transaction (%T)", tx.Statement.ConnPool)
+	}
+	ctx = context.WithoutCancel(ctx)
+	now := s.now().UTC()
+	args := make([]any, 0, insertRows*(strings.Count(entryColumns, ",")+1))
+	var full *sql.Stmt
+	for start := 0; start < len(entries); start += insertRows {
+		chunk := entries[start:min(start+insertRows, len(entries))]
+		args = args[:0]
+		for i := range chunk {
+			chunk[i].ID, chunk[i].CreatedAt = 0, now
+			args = entryArgs(args, &chunk[i])
+		}
+		var rows *sql.Rows
+		var err error
+		if len(chunk) == insertRows && s.insertStmt != nil {
+			if full == nil {
+				full = sqlTx.StmtContext(ctx, s.insertStmt)
+			}
+			rows, err = full.QueryContext(ctx, args...)
+		} else {
+			rows, err = sqlTx.QueryContext(ctx, insertSQL(s.dialect, len(chunk)), args...)
+		}
+		if err != nil {
+			return entryWriteError(translate(tx, err))
+		}
+		i := 0
+		for rows.Next() {
+			if i == len(chunk) {
+				rows.Close()
+				return fmt.Errorf("store: insert of %d entries returned more ids", len(chunk))
+			}
+			if err := rows.Scan(&chunk[i].ID); err != nil {
+				rows.Close()
+				return err
+			}
+			i++
+		}
+		if err := rows.Close(); err != nil {
+			return entryWriteError(translate(tx, err))
+		}
+		if err := rows.Err(); err != nil {
+			return entryWriteError(translate(tx, err))
+		}
+		if i != len(chunk) {
+			return fmt.Errorf("store: insert of %d entries returned %d ids", len(chunk), i)
+		}
+	}
+	return nil
+}
+
+// translate turns a driver's error into GORM's (a unique violation into
+// gorm.ErrDuplicatedKey), as GORM does for its own statements.
+func translate(tx *gorm.DB, err error) error {
+	if t, ok := tx.Dialector.(gorm.ErrorTranslator); ok {
+		return t.Translate(err)
+	}
+	return err
+}

@@ -290,6 +290,8 @@ func TestBatchIsAllOrNothing(t *testing.T) {
 		{"existing external id in item 1", []any{good, map[string]any{"network_id": net, "date": "2026-01-02", "kind": "payout", "amount": "1", "external_id": "x1"}}, 409, "[1].external_id"},
 		{"external id twice in the batch", []any{map[string]any{"network_id": net, "date": "2026-01-02", "kind": "payout", "amount": "1", "external_id": "y"}, map[string]any{"network_id": net, "date": "2026-01-02", "kind": "payout", "amount": "1", "external_id": "y"}}, 409, "[1].external_id"},
 		{"another user's network", []any{good, map[string]any{"network_id": net + 100, "date": "2026-01-02", "kind": "payout", "amount": "1"}}, 422, "[1].network_id"},
+		{"first bad item named, before a later one of the wrong type", []any{good, map[string]any{"network_id": net, "kind": "payout", "amount": "1"}, map[string]any{"network_id": "x", "date": "2026-01-02", "kind": "payout", "amount": "1"}}, 422, "[1].date"},
+		{"an item that is not an object", []any{good, "payout"}, 400, ""},
 		{"empty batch", []any{}, 422, "items"},
 		{"not an array", map[string]any{"a": 1}, 400, ""},
 	}

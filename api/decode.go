@@ -21,11 +21,16 @@ const maxJSONBody = 1 << 20
 // decodeJSON reads the request body as one JSON value into v. Malformed JSON is 400, a value
 // of the wrong type is 422 naming the field, and a body over 1 MiB is 413.
 func decodeJSON(c echo.Context, v any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxJSONBody))
+	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
 	return unmarshalStrict(body, v)
+}
+
+// readJSONBody reads the request body, up to 1 MiB (413 beyond).
+func readJSONBody(c echo.Context) ([]byte, error) {
+	return io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxJSONBody))
 }
 
 func unmarshalStrict(body []byte, v any) error {

@@ -228,21 +228,39 @@ func (h *entryHandler) create(c echo.Context) error {
 // createBatch stores an array of entries all or nothing; the first bad item is named by its
 // index in the error's fields ("[3].amount").
 func (h *entryHandler) createBatch(c echo.Context) error {
-	var raw []json.RawMessage
-	if err := decodeJSON(c, &raw); err != nil {
+	body, err := readJSONBody(c)
+	if err != nil {
 		return err
 	}
-	if len(raw) == 0 || len(raw) > maxBatch {
+	// One pass over the body; only when it fails is it read again item by item, to name the
+	// item that is wrong.
+	var reqs []entryCreate
+	if err := unmarshalStrict(body, &reqs); err != nil {
+		var raw []json.RawMessage
+		if err := unmarshalStrict(body, &raw); err != nil {
+			return err
+		}
+		if len(raw) > maxBatch {
+			return invalid(portfolio.Fields{"items": "send 1 to 5000 entries"})
+		}
+		for i, item := range raw {
+			var req entryCreate
+			err := unmarshalStrict(item, &req)
+			if err == nil {
+				_, err = req.entry()
+			}
+			if err != nil {
+				return &store.ItemError{Index: i, Err: err}
+			}
+		}
+		return err
+	}
+	if len(reqs) == 0 || len(reqs) > maxBatch {
 		return invalid(portfolio.Fields{"items": "send 1 to 5000 entries"})
 	}
-	entries := make([]portfolio.Entry, len(raw))
-	for i, item := range raw {
-		var req entryCreate
-		err := unmarshalStrict(item, &req)
-		if err == nil {
-			entries[i], err = req.entry()
-		}
-		if err != nil {
+	entries := make([]portfolio.Entry, len(reqs))
+	for i, req := range reqs {
+		if entries[i], err = req.entry(); err != nil {
 			return &store.ItemError{Index: i, Err: err}
 		}
 	}

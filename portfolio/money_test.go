@@ -2,6 +2,7 @@ package portfolio
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -312,6 +313,13 @@ func TestMinorUnits(t *testing.T) {
 	}
 }
 
+// The grammars of amounts and currency codes as regular expressions: the specification the
+// hand-written checks are fuzzed against.
+var (
+	amountExpr   = regexp.MustCompile(`^[+-]?(\d+)(\.(\d+))?([eE][+-]?\d{1,3})?$`)
+	currencyExpr = regexp.MustCompile(`^[A-Z0-9]{2,10}$`)
+)
+
 func FuzzParseAmount(f *testing.F) {
 	for _, c := range parseAmountCases {
 		f.Add(c.in)
@@ -319,7 +327,17 @@ func FuzzParseAmount(f *testing.F) {
 	f.Add("1e-999")
 	f.Add("0e-999")
 	f.Add("-0.0")
+	f.Add("1.5E+123")
+	f.Add("+.5")
+	f.Add("1e1234")
 	f.Fuzz(func(t *testing.T, s string) {
+		// The hand-written syntax checks accept exactly what the regular expressions say.
+		if got, want := amountSyntax(s), amountExpr.MatchString(s); got != want {
+			t.Fatalf("amountSyntax(%q) = %v, the expression says %v", s, got, want)
+		}
+		if got, want := ValidCurrency(s), currencyExpr.MatchString(s); got != want {
+			t.Fatalf("ValidCurrency(%q) = %v, the expression says %v", s, got, want)
+		}
 		d, err := ParseAmount(s)
 		if err != nil {
 			if !errors.Is(err, ErrAmountSyntax) && !errors.Is(err, ErrAmountPrecision) && !errors.Is(err, ErrAmountSize) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 
 	"gorm.io/gorm"
@@ -69,6 +70,13 @@ func (s *Store) prepareInsert() error {
 // the SQLite driver would step every returned id on a goroutine of its own); the transaction
 // still ends with ctx.
 func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfolio.Entry) error {
+	// Rows go in by date (stably: a day's entries keep their order, and so the order of
+	// their ids), so that the index entries land in the B-trees in key order.
+	order := make([]int, len(entries))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return entries[order[a]].Date < entries[order[b]].Date })
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return fmt.Errorf("store: insertEntries outside a transaction (%T)", tx.Statement.ConnPool)
@@ -78,11 +86,11 @@ func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfo
 	args := make([]any, 0, insertRows*(strings.Count(entryColumns, ",")+1))
 	var full *sql.Stmt
 	for start := 0; start < len(entries); start += insertRows {
-		chunk := entries[start:min(start+insertRows, len(entries))]
+		chunk := order[start:min(start+insertRows, len(entries))]
 		args = args[:0]
-		for i := range chunk {
-			chunk[i].ID, chunk[i].CreatedAt = 0, now
-			args = entryArgs(args, &chunk[i])
+		for _, i := range chunk {
+			entries[i].ID, entries[i].CreatedAt = 0, now
+			args = entryArgs(args, &entries[i])
 		}
 		var rows *sql.Rows
 		var err error
@@ -103,7 +111,7 @@ func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfo
 				rows.Close()
 				return fmt.Errorf("store: insert of %d entries returned more ids", len(chunk))
 			}
-			if err := rows.Scan(&chunk[i].ID); err != nil {
+			if err := rows.Scan(&entries[chunk[i]].ID); err != nil {
 				rows.Close()
 				return err
 			}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/netfolio/netfolio/portfolio"
+	"github.com/netfolio/netfolio/portfolio/store/storetest"
+)
+
+// A batch comes back in the order it was sent, each entry with the id of its own row,
+// whatever order the rows went in; entries of one day get ids in the order they were sent
+// (the order exports and the day's last balance go by). Batches larger than one prepared
+// statement and smaller ones both.
+func TestCreateEntriesKeepsTheOrder(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, storetest.DSN(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, NewUser{Username: "orderly", Password: "a long password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "N", Kind: portfolio.Revshare, Status: portfolio.StatusActive, Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := portfolio.NewDate(2025, 6, 1)
+	for _, size := range []int{1, 7, insertRows, 2*insertRows + 3} {
+		in := make([]portfolio.Entry, size)
+		for i := range in {
+			// Later dates first; every third entry on one shared day.
+			d := day + portfolio.Date(size-i)
+			if i%3 == 0 {
+				d = day
+			}
+			in[i] = portfolio.Entry{NetworkID: n.ID, Date: d, Kind: portfolio.Payout, Amount: decimal.NewFromInt(int64(i + 1))}
+		}
+		out, err := st.CreateEntries(ctx, u.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lastOnDay := int64(0)
+		for i, e := range out {
+			if e.Amount.IntPart() != int64(i+1) {
+				t.Fatalf("size %d: item %d is the entry of amount %s", size, i, e.Amount)
+			}
+			stored, err := st.Entry(ctx, u.ID, e.ID)
+			if err != nil || stored.Date != e.Date || !stored.Amount.Equal(e.Amount) {
+				t.Fatalf("size %d: item %d (%s, %s) has id %d, which holds %+v (%v)", size, i, e.Date, e.Amount, e.ID, stored, err)
+			}
+			if e.Date == day {
+				if e.ID <= lastOnDay {
+					t.Fatalf("size %d: item %d on the shared day has id %d after id %d", size, i, e.ID, lastOnDay)
+				}
+				lastOnDay = e.ID
+			}
+		}
+	}
+}

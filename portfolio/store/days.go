@@ -1,8 +1,8 @@
 package store
 
 import (
+	"context"
 	"sort"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -66,7 +66,11 @@ func refreshDays(tx *gorm.DB, userID int64, keys []dayKey) error {
 // only ever add, so the days need not be summed again from the entries: a batch of a
 // thousand entries costs one upsert per day it touches, however many entries those days
 // already have. The result equals refreshDays' (assertDaysAreTheEntries in the tests).
-func addToDays(tx *gorm.DB, userID int64, entries []portfolio.Entry) error {
+func (s *Store) addToDays(ctx context.Context, tx *gorm.DB, userID int64, entries []portfolio.Entry) error {
+	raw, err := sqlTx(tx)
+	if err != nil {
+		return err
+	}
 	type day struct {
 		sums      [5]int64 // investment, other outlay, payouts active, passive, capital
 		lastID    int64    // the largest id of an entry with a cash flow kind (0: none)
@@ -113,14 +117,8 @@ func addToDays(tx *gorm.DB, userID int64, entries []portfolio.Entry) error {
 	const perStatement = 500
 	for start := 0; start < len(keys); start += perStatement {
 		chunk := keys[start:min(start+perStatement, len(keys))]
-		var sql strings.Builder
 		args := make([]any, 0, len(chunk)*10)
-		sql.WriteString("INSERT INTO entry_days " + dayColumns + " VALUES ")
-		for i, k := range chunk {
-			if i > 0 {
-				sql.WriteString(", ")
-			}
-			sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		for _, k := range chunk {
 			d := days[k]
 			var balance any
 			if d.balanceID != 0 {
@@ -128,15 +126,16 @@ func addToDays(tx *gorm.DB, userID int64, entries []portfolio.Entry) error {
 			}
 			args = append(args, userID, k.network, k.date, d.sums[0], d.sums[1], d.sums[2], d.sums[3], d.sums[4], d.lastID, balance)
 		}
-		sql.WriteString(` ON CONFLICT (network_id, date) DO UPDATE SET
+		upsert := "INSERT INTO entry_days " + dayColumns + " VALUES " + valueRows(s.dialect, len(chunk), 10) + ` ON CONFLICT (network_id, date) DO UPDATE SET
 			investment = entry_days.investment + excluded.investment,
 			other_outlay = entry_days.other_outlay + excluded.other_outlay,
 			payout_active = entry_days.payout_active + excluded.payout_active,
 			payout_passive = entry_days.payout_passive + excluded.payout_passive,
 			payout_capital = entry_days.payout_capital + excluded.payout_capital,
 			last_id = CASE WHEN excluded.last_id > entry_days.last_id THEN excluded.last_id ELSE entry_days.last_id END,
-			balance_id = COALESCE(CASE WHEN excluded.balance_id > entry_days.balance_id THEN excluded.balance_id ELSE entry_days.balance_id END, excluded.balance_id)`)
-		if err := tx.Exec(sql.String(), args...).Error; err != nil {
+			balance_id = COALESCE(CASE WHEN excluded.balance_id > entry_days.balance_id THEN excluded.balance_id ELSE entry_days.balance_id END, excluded.balance_id)`
+		// Without ctx's cancellation, as in insertEntries; the transaction ends with ctx.
+		if _, err := raw.ExecContext(context.WithoutCancel(ctx), upsert, args...); err != nil {
 			return err
 		}
 	}

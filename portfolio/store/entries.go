@@ -180,7 +180,7 @@ func (s *Store) CreateEntries(ctx context.Context, userID int64, entries []portf
 		if err := touch(tx, userID); err != nil {
 			return err
 		}
-		return addToDays(tx, userID, entries)
+		return s.addToDays(ctx, tx, userID, entries)
 	})
 	return entries, err
 }

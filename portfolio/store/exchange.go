@@ -253,7 +253,7 @@ func (s *Store) Import(ctx context.Context, userID int64, src ImportSource, opt 
 				if err := s.insertEntries(ctx, tx, batch); err != nil {
 					return err
 				}
-				if err := addToDays(tx, userID, batch); err != nil {
+				if err := s.addToDays(ctx, tx, userID, batch); err != nil {
 					return err
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -27,9 +28,13 @@ func entryArgs(args []any, e *portfolio.Entry) []any {
 
 // insertSQL is an insert of rows entries, returning their ids in the order of the rows.
 func insertSQL(d Dialect, rows int) string {
-	cols := strings.Count(entryColumns, ",") + 1
+	return "INSERT INTO entries (" + entryColumns + ") VALUES " + valueRows(d, rows, strings.Count(entryColumns, ",")+1) + " RETURNING id"
+}
+
+// valueRows is the VALUES list of rows rows of cols parameters each, in the dialect's
+// placeholders: "(?, ?), (?, ?)" or "($1, $2), ($3, $4)".
+func valueRows(d Dialect, rows, cols int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO entries (" + entryColumns + ") VALUES ")
 	n := 0
 	for r := range rows {
 		if r > 0 {
@@ -42,15 +47,25 @@ func insertSQL(d Dialect, rows int) string {
 			}
 			n++
 			if d == Postgres {
-				fmt.Fprintf(&b, "$%d", n)
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(n))
 			} else {
 				b.WriteByte('?')
 			}
 		}
 		b.WriteByte(')')
 	}
-	b.WriteString(" RETURNING id")
 	return b.String()
+}
+
+// sqlTx is the database/sql transaction under a GORM one: statements of many rows skip
+// GORM's statement building (it copies and scans every argument).
+func sqlTx(tx *gorm.DB) (*sql.Tx, error) {
+	t, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return nil, fmt.Errorf("store: not in a transaction (%T)", tx.Statement.ConnPool)
+	}
+	return t, nil
 }
 
 // prepareInsert prepares the insert of insertRows entries on the writer, before any
@@ -77,9 +92,9 @@ func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfo
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return entries[order[a]].Date < entries[order[b]].Date })
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-	if !ok {
-		return fmt.Errorf("store: insertEntries outside a transaction (%T)", tx.Statement.ConnPool)
+	raw, err := sqlTx(tx)
+	if err != nil {
+		return err
 	}
 	ctx = context.WithoutCancel(ctx)
 	now := s.now().UTC()
@@ -93,14 +108,13 @@ func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfo
 			args = entryArgs(args, &entries[i])
 		}
 		var rows *sql.Rows
-		var err error
 		if len(chunk) == insertRows && s.insertStmt != nil {
 			if full == nil {
-				full = sqlTx.StmtContext(ctx, s.insertStmt)
+				full = raw.StmtContext(ctx, s.insertStmt)
 			}
 			rows, err = full.QueryContext(ctx, args...)
 		} else {
-			rows, err = sqlTx.QueryContext(ctx, insertSQL(s.dialect, len(chunk)), args...)
+			rows, err = raw.QueryContext(ctx, insertSQL(s.dialect, len(chunk)), args...)
 		}
 		if err != nil {
 			return entryWriteError(translate(tx, err))

@@ -87,7 +87,7 @@ func (s *Store) BookCommitments(ctx context.Context, userID, networkID int64, du
 			if err := touch(tx, userID); err != nil {
 				return err
 			}
-			if err := addToDays(tx, userID, fresh); err != nil {
+			if err := s.addToDays(ctx, tx, userID, fresh); err != nil {
 				return err
 			}
 		}

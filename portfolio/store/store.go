@@ -94,7 +94,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// busy_timeout first, so that every later pragma already waits for locks.
 		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() +
 			"?_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on"
-		if s.w, err = gorm.Open(sqlite.Open(base+"&_txlock=immediate&_cache_size=-32768"), cfg); err != nil {
+		if s.w, err = gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		if s.r, err = gorm.Open(sqlite.Open(base+"&_query_only=1"), cfg); err != nil {

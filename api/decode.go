@@ -97,6 +97,10 @@ func describeType(t reflect.Type) string {
 type jsonDecimal string
 
 func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
+	if s, ok := plainString(b); ok {
+		*d = jsonDecimal(s)
+		return nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -110,6 +114,20 @@ func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	return &json.UnmarshalTypeError{Value: string(b), Type: decimalType}
+}
+
+// plainString returns the text of a JSON string that holds only printable ASCII without
+// escapes — what it decodes to is then its bytes — sparing a second pass of the decoder.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	for _, c := range b[1 : len(b)-1] {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x7f {
+			return "", false
+		}
+	}
+	return string(b[1 : len(b)-1]), true
 }
 
 // parse parses the literal, recording a problem under field.

@@ -98,6 +98,13 @@ func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
 // UnmarshalJSON reads a "YYYY-MM-DD" string.
 func (d *Date) UnmarshalJSON(b []byte) error {
+	// The common case, a plain "YYYY-MM-DD", without a second pass of the JSON decoder.
+	if len(b) == 12 && b[0] == '"' && b[11] == '"' {
+		if v, err := ParseDate(string(b[1:11])); err == nil {
+			*d = v
+			return nil
+		}
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return &json.UnmarshalTypeError{Value: string(b), Type: dateType}

@@ -178,6 +178,13 @@ func TestDateJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"until":"2026-02-28"}`), &h); err != nil || h.Until == nil || h.Until.String() != "2026-02-28" {
 		t.Errorf("Unmarshal until = %v, %v", h.Until, err)
 	}
+	// Escaped forms are dates too (the plain form takes a shortcut).
+	for _, in := range []string{`"2026\u002d03-01"`, `"\u0032026-03-01"`} {
+		var got Date
+		if err := json.Unmarshal([]byte(in), &got); err != nil || got.String() != "2026-03-01" {
+			t.Errorf("Unmarshal(%s) = %s, %v", in, got, err)
+		}
+	}
 
 	for _, in := range []string{`"2026-02-30"`, `"2026-1-1"`, `""`, `20260101`, `"2026-01-01T00:00:00Z"`, `{}`, `[]`, `true`} {
 		var got Date

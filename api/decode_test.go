@@ -9,12 +9,12 @@ import (
 func TestJSONDecimal(t *testing.T) {
 	cases := map[string]string{
 		`"1234.50"`:              "1234.50",
-		`"1\u002e5"`:            "1.5",
+		`"1\u002e5"`:             "1.5",
 		`"0.000000000000000001"`: "0.000000000000000001",
 		`12.30`:                  "12.30",
 		`-1e3`:                   "-1e3",
 		`"1,5"`:                  "1,5", // kept as sent; parsing it says what is wrong
-		`"\u00e9"`:              "é",
+		`"\u00e9"`:               "é",
 		`"é"`:                    "é",
 	}
 	for in, want := range cases {

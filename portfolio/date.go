@@ -66,7 +66,16 @@ func (d Date) Time() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 func (d Date) YMD() (int, time.Month, int) { return d.Time().Date() }
 
 // String formats the day as YYYY-MM-DD.
-func (d Date) String() string { return d.Time().Format(time.DateOnly) }
+func (d Date) String() string {
+	y, m, day := d.YMD()
+	if y < 0 || y > 9999 {
+		return d.Time().Format(time.DateOnly)
+	}
+	// Written out: exports and inserts format hundreds of thousands of days.
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + day/10), byte('0' + day%10)}
+	return string(b[:])
+}
 
 // Month returns the first day of the day's month.
 func (d Date) Month() Date {
@@ -94,7 +103,7 @@ func daysIn(year int, month time.Month) int {
 }
 
 // MarshalJSON writes the day as a "YYYY-MM-DD" string.
-func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
 
 // UnmarshalJSON reads a "YYYY-MM-DD" string.
 func (d *Date) UnmarshalJSON(b []byte) error {

@@ -74,6 +74,22 @@ func FuzzParseDate(f *testing.F) {
 	})
 }
 
+// String writes the digits itself; it agrees with time's formatting on every day, and on days
+// outside 0000–9999 falls back to it.
+func TestDateString(t *testing.T) {
+	check := func(d Date) {
+		if got, want := d.String(), d.Time().Format(time.DateOnly); got != want {
+			t.Fatalf("Date(%d).String() = %q, want %q", d, got, want)
+		}
+	}
+	for d := NewDate(1899, 1, 1); d <= NewDate(2101, 12, 31); d++ {
+		check(d)
+	}
+	for _, d := range []Date{NewDate(0, 1, 1), NewDate(0, 1, 1) - 1, NewDate(9999, 12, 31), NewDate(9999, 12, 31) + 1, 1<<31 - 1, -1 << 31} {
+		check(d)
+	}
+}
+
 func TestDateConstructors(t *testing.T) {
 	if got, want := NewDate(2026, time.January, 31), day(t, "2026-01-31"); got != want {
 		t.Errorf("NewDate(2026-01-31) = %s, want %s", got, want)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 
 	"github.com/netfolio/netfolio/portfolio"
@@ -21,9 +22,11 @@ const entryColumns = `user_id, network_id, date, kind, amount, currency, base_am
 // go in statements of this many rows, parsed once per connection, not once per batch.
 const insertRows = 100
 
-func entryArgs(args []any, e *portfolio.Entry) []any {
-	return append(args, e.UserID, e.NetworkID, e.Date, string(e.Kind), e.Amount, e.Currency, e.BaseAmount, e.BaseUnits, e.BaseGiven,
-		string(e.IncomeClass), e.Note, e.ExternalID, e.UnitsPerEUR, e.ImportHash, e.CreatedAt)
+// entryArgs appends the values of an entry's columns; created is its creation time as the
+// driver stores it.
+func entryArgs(args []any, e *portfolio.Entry, created any) []any {
+	return append(args, e.UserID, e.NetworkID, e.Date.String(), string(e.Kind), e.Amount.String(), e.Currency, e.BaseAmount.String(),
+		e.BaseUnits, e.BaseGiven, string(e.IncomeClass), e.Note, e.ExternalID, e.UnitsPerEUR, e.ImportHash, created)
 }
 
 // insertSQL is an insert of rows entries, returning their ids in the order of the rows.
@@ -98,6 +101,11 @@ func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfo
 	}
 	ctx = context.WithoutCancel(ctx)
 	now := s.now().UTC()
+	// The same time for every row: formatted once, as the SQLite driver would format it.
+	var created any = now
+	if s.dialect == SQLite {
+		created = now.Format(sqlite3.SQLiteTimestampFormats[0])
+	}
 	args := make([]any, 0, insertRows*(strings.Count(entryColumns, ",")+1))
 	var full *sql.Stmt
 	for start := 0; start < len(entries); start += insertRows {
@@ -105,7 +113,7 @@ func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfo
 		args = args[:0]
 		for _, i := range chunk {
 			entries[i].ID, entries[i].CreatedAt = 0, now
-			args = entryArgs(args, &entries[i])
+			args = entryArgs(args, &entries[i], created)
 		}
 		var rows *sql.Rows
 		if len(chunk) == insertRows && s.insertStmt != nil {

@@ -15,10 +15,12 @@ import (
 
 // Service computes, stores and serves figures snapshots.
 type Service struct {
-	store    *store.Store
-	settings portfolio.Settings
-	now      func() time.Time
-	loc      *time.Location
+	store       *store.Store
+	settings    portfolio.Settings
+	fingerprint string // of the settings, stored with each snapshot
+	now         func() time.Time
+	loc         *time.Location
+	recent      *recent
 }
 
 // New returns a service; now and loc give "today" (time.Now and time.Local when nil).
@@ -29,7 +31,7 @@ func New(st *store.Store, settings portfolio.Settings, now func() time.Time, loc
 	if loc == nil {
 		loc = time.Local
 	}
-	return &Service{store: st, settings: settings, now: now, loc: loc}
+	return &Service{store: st, settings: settings, fingerprint: fmt.Sprintf("%+v", settings), now: now, loc: loc, recent: newRecent()}
 }
 
 // Today is the current day in the service's zone.
@@ -40,8 +42,6 @@ func (s *Service) Now() time.Time { return s.now() }
 
 // Settings returns the settings figures are computed with.
 func (s *Service) Settings() portfolio.Settings { return s.settings }
-
-func (s *Service) fingerprint() string { return fmt.Sprintf("%+v", s.settings) }
 
 // Figures computes a user's figures on asOf with the given settings, straight from the store.
 func (s *Service) Figures(ctx context.Context, userID int64, asOf portfolio.Date, settings portfolio.Settings) (portfolio.Figures, error) {
@@ -64,10 +64,23 @@ func (s *Service) Report(ctx context.Context, u portfolio.User, asOf portfolio.D
 // Current returns the user's snapshot (with the month-end history when asked), computing and storing a new one when the stored one is
 // missing, older than the user's data, or of another day. Figures served are therefore never
 // older than the last acknowledged write.
+//
+// The snapshot returned shares its figures with later callers: read them, do not change them.
 func (s *Service) Current(ctx context.Context, userID int64, withHistory bool) (store.Snapshot, error) {
+	today := s.Today()
+	if !withHistory {
+		version, err := s.store.DataVersion(ctx, userID)
+		if err != nil {
+			return store.Snapshot{}, err
+		}
+		if snap, ok := s.recent.get(userID, version, today, s.fingerprint); ok {
+			return snap, nil
+		}
+	}
 	snap, version, err := s.store.LatestSnapshot(ctx, userID, withHistory)
 	switch {
-	case err == nil && snap.DataVersion == version && snap.AsOf == s.Today() && snap.Settings == s.fingerprint():
+	case err == nil && snap.DataVersion == version && snap.AsOf == today && snap.Settings == s.fingerprint:
+		s.recent.put(snap)
 		return snap, nil
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return store.Snapshot{}, err
@@ -92,7 +105,7 @@ func (s *Service) Refresh(ctx context.Context, userID int64) (store.Snapshot, er
 		first = min(first, e.Date)
 	}
 	history := portfolio.NewHistoryReport(portfolio.MonthEnds(networks, entries, first, today), u.BaseCurrency)
-	snap := store.Snapshot{UserID: userID, AsOf: today, DataVersion: version, Settings: s.fingerprint(), ComputedAt: now.UTC()}
+	snap := store.Snapshot{UserID: userID, AsOf: today, DataVersion: version, Settings: s.fingerprint, ComputedAt: now.UTC()}
 	if snap.Figures, err = json.Marshal(report); err != nil {
 		return store.Snapshot{}, err
 	}
@@ -102,6 +115,7 @@ func (s *Service) Refresh(ctx context.Context, userID int64) (store.Snapshot, er
 	if err := s.store.SaveSnapshot(ctx, snap); err != nil {
 		return store.Snapshot{}, err
 	}
+	s.recent.put(snap)
 	return snap, nil
 }
 

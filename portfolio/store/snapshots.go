@@ -26,8 +26,18 @@ func touch(tx *gorm.DB, userID int64, days ...dayKey) error {
 }
 
 // DataVersion returns the counter that every write to the user's networks and entries moves.
+// It is asked on every read of the figures, so it is one prepared statement.
 func (s *Store) DataVersion(ctx context.Context, userID int64) (int64, error) {
-	return s.dataVersionTx(s.r.WithContext(ctx), userID)
+	if _, err := s.snapshotStmt(false); err != nil {
+		return 0, err
+	}
+	var v int64
+	// One row by primary key: no goroutine per row (see bulkRead).
+	err := s.versionStmt.QueryRowContext(context.WithoutCancel(ctx), userID).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	return v, err
 }
 
 // FigureInputs loads what the figures need, with the data version they reflect. The figures
@@ -150,9 +160,11 @@ func (s *Store) LatestSnapshot(ctx context.Context, userID int64, withHistory ..
 		asOf                 *portfolio.Date
 		settings             string
 		computedAt           sql.NullTime
-		figures, hist        string
+		figures, hist        []byte
 	)
-	err = stmt.QueryRowContext(ctx, userID).Scan(&version, &owner, &asOf, &dataVersion, &settings, &computedAt, &figures, &hist)
+	// One row by primary key: not worth a goroutine per row (see bulkRead), the driver's way
+	// of making a query cancellable.
+	err = stmt.QueryRowContext(context.WithoutCancel(ctx), userID).Scan(&version, &owner, &asOf, &dataVersion, &settings, &computedAt, &figures, &hist)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Snapshot{}, 0, ErrNotFound
 	}
@@ -163,10 +175,11 @@ func (s *Store) LatestSnapshot(ctx context.Context, userID int64, withHistory ..
 		return Snapshot{}, version, ErrNotFound
 	}
 	return Snapshot{UserID: userID, AsOf: *asOf, DataVersion: dataVersion, Settings: settings,
-		ComputedAt: computedAt.Time, Figures: []byte(figures), History: []byte(hist)}, version, nil
+		ComputedAt: computedAt.Time, Figures: figures, History: hist}, version, nil
 }
 
-// snapshotStmt prepares LatestSnapshot's query, with or without the history, once.
+// snapshotStmt prepares LatestSnapshot's query, with or without the history, and
+// DataVersion's, once.
 func (s *Store) snapshotStmt(history bool) (*sql.Stmt, error) {
 	s.stmtOnce.Do(func() {
 		db, err := s.r.DB()
@@ -177,6 +190,10 @@ func (s *Store) snapshotStmt(history bool) (*sql.Stmt, error) {
 		param := "?"
 		if s.dialect == Postgres {
 			param = "$1"
+		}
+		if s.versionStmt, err = db.Prepare("SELECT data_version FROM users WHERE id = " + param); err != nil {
+			s.stmtErr = err
+			return
 		}
 		for i, col := range []string{"''", "s.history"} {
 			s.snapStmts[i], err = db.Prepare(`SELECT u.data_version, s.user_id, s.as_of, COALESCE(s.data_version, 0),

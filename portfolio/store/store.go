@@ -49,9 +49,10 @@ type Store struct {
 	r       *gorm.DB // plain reads
 	now     func() time.Time
 
-	stmtOnce  sync.Once
-	snapStmts [2]*sql.Stmt // LatestSnapshot without and with the history
-	stmtErr   error
+	stmtOnce    sync.Once
+	snapStmts   [2]*sql.Stmt // LatestSnapshot without and with the history
+	versionStmt *sql.Stmt    // DataVersion
+	stmtErr     error
 
 	insertStmt *sql.Stmt // an insert of insertRows entries (insert.go); nil before the latest schema
 }
@@ -150,7 +151,7 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // Close closes every connection.
 func (s *Store) Close() error {
 	var errs []error
-	for _, stmt := range append(s.snapStmts[:], s.insertStmt) {
+	for _, stmt := range append(s.snapStmts[:], s.versionStmt, s.insertStmt) {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}

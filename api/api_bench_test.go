@@ -24,29 +24,14 @@ import (
 // measures the same over loopback: over 10,000 requests/s with 32 connections). The snapshot
 // of 20 networks is about as large whatever the number of entries, so 20,000 do.
 func BenchmarkPortfolioSnapshot(b *testing.B) {
-	quiet := slog.Default() // the migrations log at info
-	slog.SetDefault(slog.New(slog.DiscardHandler))
-	b.Cleanup(func() { slog.SetDefault(quiet) })
 	ctx := context.Background()
-	clock := func() time.Time { return fixedNow }
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "netfolio.db"), store.Options{Now: clock})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = st.Close() })
-	u, err := st.CreateUser(ctx, store.NewUser{Username: "bench", Password: "bench password"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, token, err := st.CreateToken(ctx, u.ID, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, u, token, handler := benchServer(b)
 	syn := sample.Synthetic{Seed: 1, Networks: 20, Entries: 20_000, Today: portfolio.DateFromTime(fixedNow)}
 	if _, err := st.PutRates(ctx, u.ID, sample.DemoRates(syn.Span()-portfolio.MaxRateAge, syn.Today)); err != nil {
 		b.Fatal(err)
 	}
 	networks := syn.MakeNetworks()
+	var err error
 	for i := range networks {
 		if networks[i], err = st.CreateNetwork(ctx, u.ID, networks[i]); err != nil {
 			b.Fatal(err)
@@ -59,9 +44,6 @@ func BenchmarkPortfolioSnapshot(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	snaps := snapshot.New(st, portfolio.DefaultSettings(), clock, time.UTC)
-	handler := api.New(api.Config{Store: st, Now: clock, Location: time.UTC, Snapshots: snaps,
-		Logger: slog.New(slog.DiscardHandler)})
 	get := func() (int, int) {
 		req := httptest.NewRequest(http.MethodGet, "/api/v1/portfolio", nil)
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -103,31 +85,12 @@ func BenchmarkPortfolioSnapshot(b *testing.B) {
 // into one network that grows as the batches arrive, as in make bench's end-to-end run
 // (target: over 50,000 entries/s).
 func BenchmarkEntriesBatch(b *testing.B) {
-	quiet := slog.Default()
-	slog.SetDefault(slog.New(slog.DiscardHandler))
-	b.Cleanup(func() { slog.SetDefault(quiet) })
-	ctx := context.Background()
-	clock := func() time.Time { return fixedNow }
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "netfolio.db"), store.Options{Now: clock})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = st.Close() })
-	u, err := st.CreateUser(ctx, store.NewUser{Username: "bench", Password: "bench password"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, token, err := st.CreateToken(ctx, u.ID, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "Batch", Kind: portfolio.Revshare, Status: portfolio.StatusActive,
+	st, u, token, handler := benchServer(b)
+	n, err := st.CreateNetwork(context.Background(), u.ID, portfolio.Network{Name: "Batch", Kind: portfolio.Revshare, Status: portfolio.StatusActive,
 		Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	handler := api.New(api.Config{Store: st, Now: clock, Location: time.UTC,
-		Snapshots: snapshot.New(st, portfolio.DefaultSettings(), clock, time.UTC), Logger: slog.New(slog.DiscardHandler)})
 	const size = 1000
 	batch := func(k int) string {
 		var sb strings.Builder
@@ -167,4 +130,29 @@ func BenchmarkEntriesBatch(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*size)/b.Elapsed().Seconds(), "entries/s")
+}
+
+// benchServer is the API on a fresh SQLite file with one user and its API token.
+func benchServer(b *testing.B) (*store.Store, portfolio.User, string, http.Handler) {
+	quiet := slog.Default() // the migrations log at info
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	b.Cleanup(func() { slog.SetDefault(quiet) })
+	ctx := context.Background()
+	clock := func() time.Time { return fixedNow }
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "netfolio.db"), store.Options{Now: clock})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	u, err := st.CreateUser(ctx, store.NewUser{Username: "bench", Password: "bench password"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, token, err := st.CreateToken(ctx, u.ID, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	handler := api.New(api.Config{Store: st, Now: clock, Location: time.UTC,
+		Snapshots: snapshot.New(st, portfolio.DefaultSettings(), clock, time.UTC), Logger: slog.New(slog.DiscardHandler)})
+	return st, u, token, handler
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"sort"
 
 	"gorm.io/gorm"
@@ -30,8 +31,9 @@ type dayKey struct {
 	date    portfolio.Date
 }
 
-// refreshDays recomputes the user's given days from the entries table (reading the
-// entries_figures index only): what a write that changes or deletes entries needs.
+// refreshDays recomputes the user's given days from the entries table: what a write that
+// changes or deletes entries needs. Like addToDays it must come after touch, whose row lock
+// orders the user's concurrent writers on PostgreSQL.
 func refreshDays(tx *gorm.DB, userID int64, keys []dayKey) error {
 	byNetwork := map[int64][]portfolio.Date{}
 	seen := map[dayKey]bool{}
@@ -65,7 +67,9 @@ func refreshDays(tx *gorm.DB, userID int64, keys []dayKey) error {
 // addToDays adds entries just inserted (with their ids) to the sums of their days. Inserts
 // only ever add, so the days need not be summed again from the entries: a batch of a
 // thousand entries costs one upsert per day it touches, however many entries those days
-// already have. The result equals refreshDays' (assertDaysAreTheEntries in the tests).
+// already have. The result equals refreshDays' (assertDaysAreTheEntries in the tests). A
+// day's sum that would not fit the 64-bit column is refused (errDayTooLarge), never wrapped.
+// Call it after touch, as refreshDays.
 func (s *Store) addToDays(ctx context.Context, tx *gorm.DB, userID int64, entries []portfolio.Entry) error {
 	raw, err := sqlTx(tx)
 	if err != nil {
@@ -86,22 +90,30 @@ func (s *Store) addToDays(ctx context.Context, tx *gorm.DB, userID int64, entrie
 			days[k] = d
 			keys = append(keys, k)
 		}
+		sum := -1
 		switch e.Kind {
 		case portfolio.Investment:
-			d.sums[0] += e.BaseUnits
+			sum = 0
 		case portfolio.Purchase, portfolio.Fee:
-			d.sums[1] += e.BaseUnits
+			sum = 1
 		case portfolio.Payout:
 			switch e.IncomeClass {
 			case portfolio.ClassActive:
-				d.sums[2] += e.BaseUnits
+				sum = 2
 			case portfolio.ClassPassive:
-				d.sums[3] += e.BaseUnits
+				sum = 3
 			default:
-				d.sums[4] += e.BaseUnits
+				sum = 4
 			}
 		case portfolio.Balance:
 			d.balanceID = max(d.balanceID, e.ID)
+		}
+		if sum >= 0 {
+			// Base units are never negative (Entry.SetBase).
+			if d.sums[sum] > math.MaxInt64-e.BaseUnits {
+				return errDayTooLarge()
+			}
+			d.sums[sum] += e.BaseUnits
 		}
 		if e.Kind.CashSign() != 0 {
 			d.lastID = max(d.lastID, e.ID)
@@ -133,13 +145,30 @@ func (s *Store) addToDays(ctx context.Context, tx *gorm.DB, userID int64, entrie
 			payout_passive = entry_days.payout_passive + excluded.payout_passive,
 			payout_capital = entry_days.payout_capital + excluded.payout_capital,
 			last_id = CASE WHEN excluded.last_id > entry_days.last_id THEN excluded.last_id ELSE entry_days.last_id END,
-			balance_id = COALESCE(CASE WHEN excluded.balance_id > entry_days.balance_id THEN excluded.balance_id ELSE entry_days.balance_id END, excluded.balance_id)`
-		// Without ctx's cancellation, as in insertEntries; the transaction ends with ctx.
-		if _, err := raw.ExecContext(context.WithoutCancel(ctx), upsert, args...); err != nil {
+			balance_id = COALESCE(CASE WHEN excluded.balance_id > entry_days.balance_id THEN excluded.balance_id ELSE entry_days.balance_id END, excluded.balance_id)
+			WHERE entry_days.investment <= 9223372036854775807 - excluded.investment
+				AND entry_days.other_outlay <= 9223372036854775807 - excluded.other_outlay
+				AND entry_days.payout_active <= 9223372036854775807 - excluded.payout_active
+				AND entry_days.payout_passive <= 9223372036854775807 - excluded.payout_passive
+				AND entry_days.payout_capital <= 9223372036854775807 - excluded.payout_capital`
+		res, err := raw.ExecContext(s.stepContext(ctx), upsert, args...)
+		if err != nil {
+			return cancelled(ctx, err)
+		}
+		// A day whose sum would overflow is neither inserted nor updated (the WHERE above).
+		if n, err := res.RowsAffected(); err != nil {
 			return err
+		} else if n != int64(len(chunk)) {
+			return errDayTooLarge()
 		}
 	}
 	return nil
+}
+
+// errDayTooLarge refuses entries whose day would sum to more than the daily sums can hold
+// (about 92 billion in the base currency per network, day and kind).
+func errDayTooLarge() error {
+	return &portfolio.ValidationError{Fields: portfolio.Fields{"base_amount": "the network's entries of this kind on this day would add up to more than 92233720368.54775807 in the base currency"}}
 }
 
 // rebuildDays recomputes every day of every user, after rows arrived by another way (a

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
-	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/netfolio/netfolio/portfolio"
@@ -23,10 +22,10 @@ import (
 // One query's rows are streamed inside a read transaction, so the export is consistent and
 // its memory constant however many entries there are. They are read on a goroutine of their
 // own, a batch at a time, while fn runs on the caller's: on two cores reading the rows and
-// writing them out overlap. The rows are scanned by hand, without GORM's reflection, and
+// writing them out overlap. When fn fails, the reading stops and its error is returned. The rows are scanned by hand, without GORM's reflection, and
 // only the columns named above are read: with cgo every column of every row costs calls.
 func (s *Store) EachEntry(ctx context.Context, userID int64, from, to portfolio.Date, fn func(portfolio.Entry, portfolio.Network) error) error {
-	return s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.readTx(ctx, func(tx *gorm.DB) error {
 		var networks []portfolio.Network
 		if err := tx.Where("user_id = ?", userID).Find(&networks).Error; err != nil {
 			return err
@@ -35,33 +34,34 @@ func (s *Store) EachEntry(ctx context.Context, userID int64, from, to portfolio.
 		for _, n := range networks {
 			byID[n.ID] = n
 		}
-		g, gctx := errgroup.WithContext(ctx)
+		readCtx, stopReading := context.WithCancel(ctx)
+		defer stopReading()
 		full := make(chan []portfolio.Entry, exportBuffers)
 		free := make(chan []portfolio.Entry, exportBuffers)
 		for range exportBuffers {
 			free <- make([]portfolio.Entry, 0, exportBatch)
 		}
-		g.Go(func() error {
+		read := make(chan error, 1)
+		go func() {
 			defer close(full)
-			return readEntries(gctx, tx, userID, from, to, free, full)
-		})
-		g.Go(func() error {
-			for batch := range full {
-				for _, e := range batch {
-					if err := fn(e, byID[e.NetworkID]); err != nil {
-						return err
-					}
+			read <- s.readEntries(readCtx, tx, userID, from, to, free, full)
+		}()
+		var err error
+	batches:
+		for batch := range full {
+			for _, e := range batch {
+				if err = fn(e, byID[e.NetworkID]); err != nil {
+					break batches
 				}
-				free <- batch[:0]
 			}
-			return nil
-		})
-		err := g.Wait()
-		if err != nil && ctx.Err() != nil {
-			// The transaction ends with ctx, closing the rows under the reader: say why.
-			return ctx.Err()
+			free <- batch[:0]
 		}
-		return err
+		stopReading()
+		if readErr := <-read; err == nil {
+			err = readErr
+		}
+		// The transaction ends with ctx, closing the rows under the reader: say why.
+		return cancelled(ctx, err)
 	})
 }
 
@@ -73,11 +73,13 @@ const (
 
 // readEntries reads the entries of EachEntry into batches taken from free and sends them on
 // full, until the rows or ctx end.
-func readEntries(ctx context.Context, tx *gorm.DB, userID int64, from, to portfolio.Date, free <-chan []portfolio.Entry, full chan<- []portfolio.Entry) error {
-	// The columns of fixed syntax (none holds a space) come joined into one text, and empty
-	// free texts as NULL: with cgo each column of each row costs calls into SQLite, which
-	// would otherwise take most of an export's time.
-	rows, err := bulkRead(ctx, tx).Raw(`SELECT network_id, base_units,
+func (s *Store) readEntries(ctx context.Context, tx *gorm.DB, userID int64, from, to portfolio.Date, free <-chan []portfolio.Entry, full chan<- []portfolio.Entry) error {
+	// With cgo each column of each row costs calls into SQLite, which would otherwise take
+	// most of an export's time: so the columns of fixed syntax come joined into one text
+	// (every write checks them: none can hold a space; parseFixedColumns insists on six
+	// fields), and the free texts, mostly empty, as NULL (a NULL column costs one call, a
+	// text three).
+	rows, err := tx.WithContext(s.stepContext(ctx)).Raw(`SELECT network_id, base_units,
 			date || ' ' || kind || ' ' || amount || ' ' || currency || ' ' || income_class || ' ' || units_per_eur,
 			NULLIF(note, ''), NULLIF(external_id, '')
 		FROM entries WHERE user_id = ? AND date >= ? AND date <= ? ORDER BY date, id`, userID, from, to).Rows()
@@ -119,7 +121,7 @@ func readEntries(ctx context.Context, tx *gorm.DB, userID int64, from, to portfo
 		e.BaseAmount = portfolio.FromBaseUnits(e.BaseUnits)
 		batch = append(batch, e)
 		if len(batch) == exportBatch {
-			// The query cannot be cancelled (see bulkRead): this is where it stops.
+			// On SQLite the query cannot be cancelled (see stepContext): this is where it stops.
 			if err := send(); err != nil {
 				return err
 			}
@@ -141,12 +143,15 @@ func readEntries(ctx context.Context, tx *gorm.DB, userID int64, from, to portfo
 // spaces, into e.
 func parseFixedColumns(fixed string, e *portfolio.Entry) error {
 	var f [6]string
-	rest := fixed
+	rest, more := fixed, true
 	for i := range f {
-		var ok bool
-		if f[i], rest, ok = strings.Cut(rest, " "); !ok && i < len(f)-1 {
+		if !more {
 			return fmt.Errorf("store: entry columns %q: want %d fields", fixed, len(f))
 		}
+		f[i], rest, more = strings.Cut(rest, " ")
+	}
+	if more {
+		return fmt.Errorf("store: entry columns %q: more than %d fields", fixed, len(f))
 	}
 	var err error
 	if e.Date, err = portfolio.ParseDate(f[0]); err != nil {

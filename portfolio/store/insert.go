@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,9 +85,7 @@ func (s *Store) prepareInsert() error {
 
 // insertEntries stores new entries (prepared and checked) in tx and sets their ids and
 // creation times. Full statements of insertRows reuse the prepared statement; the rest goes
-// in one statement of its own. The statements run without ctx's cancellation (see bulkRead:
-// the SQLite driver would step every returned id on a goroutine of its own); the transaction
-// still ends with ctx.
+// in one statement of its own.
 func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfolio.Entry) error {
 	// Rows go in by date (stably: a day's entries keep their order, and so the order of
 	// their ids), so that the index entries land in the B-trees in key order.
@@ -99,7 +98,7 @@ func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfo
 	if err != nil {
 		return err
 	}
-	ctx = context.WithoutCancel(ctx)
+	step := s.stepContext(ctx)
 	now := s.now().UTC()
 	// The same time for every row: formatted once, as the SQLite driver would format it.
 	var created any = now
@@ -107,6 +106,7 @@ func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfo
 		created = now.Format(sqlite3.SQLiteTimestampFormats[0])
 	}
 	args := make([]any, 0, insertRows*(strings.Count(entryColumns, ",")+1))
+	ids := make([]int64, 0, insertRows)
 	var full *sql.Stmt
 	for start := 0; start < len(entries); start += insertRows {
 		chunk := order[start:min(start+insertRows, len(entries))]
@@ -118,38 +118,45 @@ func (s *Store) insertEntries(ctx context.Context, tx *gorm.DB, entries []portfo
 		var rows *sql.Rows
 		if len(chunk) == insertRows && s.insertStmt != nil {
 			if full == nil {
-				full = raw.StmtContext(ctx, s.insertStmt)
+				full = raw.StmtContext(step, s.insertStmt)
 			}
-			rows, err = full.QueryContext(ctx, args...)
+			rows, err = full.QueryContext(step, args...)
 		} else {
-			rows, err = raw.QueryContext(ctx, insertSQL(s.dialect, len(chunk)), args...)
+			rows, err = raw.QueryContext(step, insertSQL(s.dialect, len(chunk)), args...)
 		}
 		if err != nil {
-			return entryWriteError(translate(tx, err))
+			return cancelled(ctx, entryWriteError(translate(tx, err)))
 		}
-		i := 0
-		for rows.Next() {
-			if i == len(chunk) {
-				rows.Close()
-				return fmt.Errorf("store: insert of %d entries returned more ids", len(chunk))
-			}
-			if err := rows.Scan(&entries[chunk[i]].ID); err != nil {
-				rows.Close()
-				return err
-			}
-			i++
+		if ids, err = scanIDs(rows, ids[:0]); err != nil {
+			return cancelled(ctx, entryWriteError(translate(tx, err)))
 		}
-		if err := rows.Close(); err != nil {
-			return entryWriteError(translate(tx, err))
+		if len(ids) != len(chunk) {
+			return fmt.Errorf("store: insert of %d entries returned %d ids", len(chunk), len(ids))
 		}
-		if err := rows.Err(); err != nil {
-			return entryWriteError(translate(tx, err))
-		}
-		if i != len(chunk) {
-			return fmt.Errorf("store: insert of %d entries returned %d ids", len(chunk), i)
+		// Neither engine promises the order of RETURNING's rows; ids are handed out as the
+		// rows are inserted, in the order of VALUES, so the smallest is the first row's.
+		slices.Sort(ids)
+		for k, i := range chunk {
+			entries[i].ID = ids[k]
 		}
 	}
 	return nil
+}
+
+// scanIDs appends the ids rows return and closes them.
+func scanIDs(rows *sql.Rows, ids []int64) ([]int64, error) {
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return ids, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return ids, err
+	}
+	return ids, rows.Close()
 }
 
 // translate turns a driver's error into GORM's (a unique violation into

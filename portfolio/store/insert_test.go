@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -61,4 +62,59 @@ func TestCreateEntriesKeepsTheOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A day's sum that would not fit the daily sums' 64-bit columns is refused with a field
+// error, within one batch and across batches, and nothing of the refused batch is stored;
+// sums up to the limit are kept exactly.
+func TestDaySumsNeverWrap(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, storetest.DSN(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, NewUser{Username: "rich", Password: "a long password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "N", Kind: portfolio.Revshare, Status: portfolio.StatusActive, Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := portfolio.NewDate(2025, 6, 1)
+	entry := func(amount string, kind portfolio.EntryKind) portfolio.Entry {
+		return portfolio.Entry{NetworkID: n.ID, Date: day, Kind: kind, Amount: decimal.RequireFromString(amount)}
+	}
+	tooLarge := func(err error) bool {
+		var v *portfolio.ValidationError
+		return errors.As(err, &v) && v.Fields["base_amount"] != ""
+	}
+	count := func() int64 {
+		c, err := st.CountEntries(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if _, err := st.CreateEntries(ctx, u.ID, []portfolio.Entry{entry("50000000000", portfolio.Investment), entry("50000000000", portfolio.Investment)}); !tooLarge(err) {
+		t.Fatalf("two investments of 5e10 on one day in one batch: %v, want a base_amount error", err)
+	}
+	if c := count(); c != 0 {
+		t.Fatalf("%d entries stored by the refused batch", c)
+	}
+	// Up to the limit is fine: 89,999,999,999.99 + 2,233,720,368.55775807 = the limit.
+	if _, err := st.CreateEntries(ctx, u.ID, []portfolio.Entry{entry("89999999999.99", portfolio.Investment), entry("50000000000", portfolio.Payout)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateEntries(ctx, u.ID, []portfolio.Entry{entry("2233720368.55775807", portfolio.Investment)}); err != nil {
+		t.Fatalf("up to the limit: %v", err)
+	}
+	if _, err := st.CreateEntries(ctx, u.ID, []portfolio.Entry{entry("0.00000001", portfolio.Investment), entry("1", portfolio.Payout)}); !tooLarge(err) {
+		t.Fatalf("one unit past the limit in a later batch: %v, want a base_amount error", err)
+	}
+	if c := count(); c != 3 {
+		t.Fatalf("%d entries, want the 3 accepted", c)
+	}
+	assertDaysAreTheEntries(t, st)
 }

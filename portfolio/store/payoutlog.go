@@ -68,7 +68,7 @@ type PayoutFacts struct {
 // days are read from the entries, as a payout of 0 leaves no trace in the sums.
 func (s *Store) PayoutSummary(ctx context.Context, userID int64, from, to, until portfolio.Date) (map[int64]PayoutFacts, error) {
 	out := map[int64]PayoutFacts{}
-	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.readTx(ctx, func(tx *gorm.DB) error {
 		var latest []struct {
 			NetworkID int64
 			Latest    portfolio.Date

@@ -28,12 +28,11 @@ func touch(tx *gorm.DB, userID int64, days ...dayKey) error {
 // DataVersion returns the counter that every write to the user's networks and entries moves.
 // It is asked on every read of the figures, so it is one prepared statement.
 func (s *Store) DataVersion(ctx context.Context, userID int64) (int64, error) {
-	if _, err := s.snapshotStmt(false); err != nil {
+	if err := s.prepareReads(); err != nil {
 		return 0, err
 	}
 	var v int64
-	// One row by primary key: no goroutine per row (see bulkRead).
-	err := s.versionStmt.QueryRowContext(context.WithoutCancel(ctx), userID).Scan(&v)
+	err := s.versionStmt.QueryRowContext(s.stepContext(ctx), userID).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrNotFound
 	}
@@ -51,7 +50,7 @@ func (s *Store) FigureInputs(ctx context.Context, userID int64) ([]portfolio.Net
 		version  int64
 	)
 	// One read transaction, so the networks, entries and version agree with each other.
-	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.readTx(ctx, func(tx *gorm.DB) error {
 		var err error
 		if version, err = s.dataVersionTx(tx, userID); err != nil {
 			return err
@@ -71,7 +70,7 @@ func (s *Store) FigureInputs(ctx context.Context, userID int64) ([]portfolio.Net
 		entries = make([]portfolio.Entry, 0, n)
 		// One row per network and day: the day's sums by what the figures tell apart, kept by
 		// the writes (see days.go), and the day's last balance.
-		rows, err := bulkRead(ctx, tx).Raw(`SELECT d.network_id, d.date, d.investment, d.other_outlay, d.payout_active, d.payout_passive,
+		rows, err := tx.WithContext(s.stepContext(ctx)).Raw(`SELECT d.network_id, d.date, d.investment, d.other_outlay, d.payout_active, d.payout_passive,
 				d.payout_capital, d.last_id, d.balance_id, b.base_units
 			FROM entry_days d LEFT JOIN entries b ON b.id = d.balance_id
 			WHERE d.user_id = ?`, userID).Rows()
@@ -150,9 +149,12 @@ func (s *Store) SaveSnapshot(ctx context.Context, snap Snapshot) error {
 // dashboard's hot path, so the query is prepared once and scanned without reflection.
 func (s *Store) LatestSnapshot(ctx context.Context, userID int64, withHistory ...bool) (Snapshot, int64, error) {
 	history := len(withHistory) > 0 && withHistory[0]
-	stmt, err := s.snapshotStmt(history)
-	if err != nil {
+	if err := s.prepareReads(); err != nil {
 		return Snapshot{}, 0, err
+	}
+	stmt := s.snapStmts[0]
+	if history {
+		stmt = s.snapStmts[1]
 	}
 	var (
 		version, dataVersion int64
@@ -162,9 +164,7 @@ func (s *Store) LatestSnapshot(ctx context.Context, userID int64, withHistory ..
 		computedAt           sql.NullTime
 		figures, hist        []byte
 	)
-	// One row by primary key: not worth a goroutine per row (see bulkRead), the driver's way
-	// of making a query cancellable.
-	err = stmt.QueryRowContext(context.WithoutCancel(ctx), userID).Scan(&version, &owner, &asOf, &dataVersion, &settings, &computedAt, &figures, &hist)
+	err := stmt.QueryRowContext(s.stepContext(ctx), userID).Scan(&version, &owner, &asOf, &dataVersion, &settings, &computedAt, &figures, &hist)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Snapshot{}, 0, ErrNotFound
 	}
@@ -178,9 +178,9 @@ func (s *Store) LatestSnapshot(ctx context.Context, userID int64, withHistory ..
 		ComputedAt: computedAt.Time, Figures: figures, History: hist}, version, nil
 }
 
-// snapshotStmt prepares LatestSnapshot's query, with or without the history, and
-// DataVersion's, once.
-func (s *Store) snapshotStmt(history bool) (*sql.Stmt, error) {
+// prepareReads prepares the reads every figures request makes — DataVersion's and
+// LatestSnapshot's, with and without the history — once, on first use.
+func (s *Store) prepareReads() error {
 	s.stmtOnce.Do(func() {
 		db, err := s.r.DB()
 		if err != nil {
@@ -205,13 +205,7 @@ func (s *Store) snapshotStmt(history bool) (*sql.Stmt, error) {
 			}
 		}
 	})
-	if s.stmtErr != nil {
-		return nil, s.stmtErr
-	}
-	if history {
-		return s.snapStmts[1], nil
-	}
-	return s.snapStmts[0], nil
+	return s.stmtErr
 }
 
 // StaleUsers lists users whose snapshot is missing, older than their data, or not of day.

@@ -223,11 +223,33 @@ func (s *Store) Exec(ctx context.Context, sql string, args ...any) error {
 	return s.w.WithContext(ctx).Exec(sql, args...).Error
 }
 
-// bulkRead returns tx for a query that reads many rows. When a query's context can be
-// cancelled, mattn/go-sqlite3 steps every row on a goroutine of its own (to interrupt it on
-// cancellation), which costs more than reading the row; without cancellation it steps in
-// place. The transaction still ends when ctx is cancelled, and callers that read page by
-// page check ctx between the pages.
-func bulkRead(ctx context.Context, tx *gorm.DB) *gorm.DB {
-	return tx.WithContext(context.WithoutCancel(ctx))
+// readTx runs fn in a read-only transaction that sees one snapshot of the database
+// throughout: SQLite's transactions do; PostgreSQL's need REPEATABLE READ (under its default
+// READ COMMITTED each statement sees the latest commits).
+func (s *Store) readTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.dialect == Postgres {
+		return s.r.WithContext(ctx).Transaction(fn, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	}
+	return s.r.WithContext(ctx).Transaction(fn)
+}
+
+// stepContext is the context a statement runs with. mattn/go-sqlite3 steps every row of a
+// statement whose context can be cancelled on a goroutine of its own (to interrupt it), which
+// costs more than reading the row; so on SQLite statements run without ctx's cancellation,
+// inside transactions that still end with ctx, and callers that stream rows check ctx between
+// batches. PostgreSQL keeps ctx: its driver cancels a query on the server.
+func (s *Store) stepContext(ctx context.Context) context.Context {
+	if s.dialect == SQLite {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+// cancelled reports ctx's error in place of err when ctx ended: a statement that failed
+// because the request went away (its transaction rolled back under it) says so.
+func cancelled(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -115,6 +116,53 @@ func TestDaySumsNeverWrap(t *testing.T) {
 	}
 	if c := count(); c != 3 {
 		t.Fatalf("%d entries, want the 3 accepted", c)
+	}
+	assertDaysAreTheEntries(t, st)
+}
+
+// A batch whose request goes away while it is written is rolled back whole and says it was
+// cancelled (the API answers 499, not 500), whenever the cancellation comes.
+func TestCreateEntriesCancelled(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, storetest.DSN(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, NewUser{Username: "hasty", Password: "a long password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "N", Kind: portfolio.Revshare, Status: portfolio.StatusActive, Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 5000
+	stored := int64(0)
+	for attempt := range 8 {
+		batch := make([]portfolio.Entry, size)
+		for i := range batch {
+			batch[i] = portfolio.Entry{NetworkID: n.ID, Date: portfolio.NewDate(2024, 1, 1) + portfolio.Date(i%700), Kind: portfolio.Payout, Amount: decimal.NewFromInt(int64(i + 1))}
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() {
+			_, err := st.CreateEntries(cctx, u.ID, batch)
+			done <- err
+		}()
+		// Cancel at different moments of the write: before, during, maybe after.
+		time.Sleep(time.Duration(attempt) * 3 * time.Millisecond)
+		cancel()
+		err := <-done
+		switch {
+		case err == nil:
+			stored += size
+		case !errors.Is(err, context.Canceled):
+			t.Fatalf("attempt %d: cancelled batch: %v, want context.Canceled", attempt, err)
+		}
+		if c, err := st.CountEntries(ctx, u.ID); err != nil || c != stored {
+			t.Fatalf("attempt %d: %d entries stored, want %d (%v)", attempt, c, stored, err)
+		}
 	}
 	assertDaysAreTheEntries(t, st)
 }

@@ -161,6 +161,9 @@ func (ec *entryContext) prepare(e *portfolio.Entry) error {
 // *ConflictError carrying the existing entry's id.
 func (s *Store) CreateEntries(ctx context.Context, userID int64, entries []portfolio.Entry) ([]portfolio.Entry, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockUser(tx, userID); err != nil {
+			return err
+		}
 		ec, err := s.newEntryContext(tx, userID)
 		if err != nil {
 			return err
@@ -231,6 +234,9 @@ func entryWriteError(err error) error {
 func (s *Store) UpdateEntry(ctx context.Context, userID, id int64, apply func(*portfolio.Entry) error) (portfolio.Entry, error) {
 	var e portfolio.Entry
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockUser(tx, userID); err != nil {
+			return err
+		}
 		var err error
 		if e, err = entry(tx, userID, id); err != nil {
 			return err
@@ -267,6 +273,9 @@ func (s *Store) UpdateEntry(ctx context.Context, userID, id int64, apply func(*p
 // DeleteEntry removes one of the user's entries.
 func (s *Store) DeleteEntry(ctx context.Context, userID, id int64) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockUser(tx, userID); err != nil {
+			return err
+		}
 		e, err := entry(tx, userID, id)
 		if err != nil {
 			return err

@@ -166,3 +166,45 @@ func TestCreateEntriesCancelled(t *testing.T) {
 	}
 	assertDaysAreTheEntries(t, st)
 }
+
+// Concurrent writes of one month's payout line (two open tabs of the payout grid, say) all
+// succeed: the first creates it, the others replace it; there is one line, and the day's sum
+// is that line's amount.
+func TestConcurrentUpsertsOfOneLine(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, storetest.DSN(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, NewUser{Username: "tabs", Password: "a long password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "N", Kind: portfolio.Revshare, Status: portfolio.StatusActive, Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := portfolio.NewDate(2025, 3, 1)
+	for round := range 5 {
+		const writers = 6
+		errs := make(chan error, writers)
+		for w := range writers {
+			go func() {
+				e := portfolio.Entry{NetworkID: n.ID, Date: month + portfolio.Date(round), Kind: portfolio.Payout,
+					Amount: decimal.NewFromInt(int64(100*round + w + 1)), ExternalID: portfolio.MonthlyLogID(n.ID, month)}
+				_, _, err := st.UpsertByExternalID(ctx, u.ID, e)
+				errs <- err
+			}()
+		}
+		for range writers {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: a concurrent upsert failed: %v", round, err)
+			}
+		}
+		if c, err := st.CountEntries(ctx, u.ID); err != nil || c != 1 {
+			t.Fatalf("round %d: %d lines, want 1 (%v)", round, c, err)
+		}
+		assertDaysAreTheEntries(t, st)
+	}
+}

@@ -33,6 +33,9 @@ type commitmentBooking struct {
 func (s *Store) BookCommitments(ctx context.Context, userID, networkID int64, due []portfolio.Entry) (int, error) {
 	booked := 0
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockUser(tx, userID); err != nil {
+			return err
+		}
 		if _, err := network(tx, userID, networkID); err != nil {
 			return err
 		}

@@ -23,6 +23,9 @@ func (s *Store) PayoutsBetween(ctx context.Context, userID int64, from, to portf
 func (s *Store) UpsertByExternalID(ctx context.Context, userID int64, e portfolio.Entry) (portfolio.Entry, bool, error) {
 	created := false
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockUser(tx, userID); err != nil {
+			return err
+		}
 		var existing portfolio.Entry
 		err := tx.Where("user_id = ? AND external_id = ?", userID, e.ExternalID).Take(&existing).Error
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {

@@ -25,6 +25,18 @@ func touch(tx *gorm.DB, userID int64, days ...dayKey) error {
 	return refreshDays(tx, userID, days)
 }
 
+// lockUser takes the user's row lock first thing in a write of entries that reads before it
+// writes (an external id taken? a month booked?): the user's concurrent writers on
+// PostgreSQL then run one after the other, each seeing what the one before committed, and
+// cannot deadlock on each other's rows. SQLite's writes run one at a time anyway (BEGIN
+// IMMEDIATE).
+func (s *Store) lockUser(tx *gorm.DB, userID int64) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	return tx.Exec("SELECT id FROM users WHERE id = ? FOR UPDATE", userID).Error
+}
+
 // DataVersion returns the counter that every write to the user's networks and entries moves.
 // It is asked on every read of the figures, so it is one prepared statement.
 func (s *Store) DataVersion(ctx context.Context, userID int64) (int64, error) {

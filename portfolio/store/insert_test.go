@@ -18,19 +18,7 @@ import (
 // statement and smaller ones both.
 func TestCreateEntriesKeepsTheOrder(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, storetest.DSN(t), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	u, err := st.CreateUser(ctx, NewUser{Username: "orderly", Password: "a long password"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "N", Kind: portfolio.Revshare, Status: portfolio.StatusActive, Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, u, n := storeWithNetwork(t, "orderly")
 	day := portfolio.NewDate(2025, 6, 1)
 	for _, size := range []int{1, 7, insertRows, 2*insertRows + 3} {
 		in := make([]portfolio.Entry, size)
@@ -70,19 +58,7 @@ func TestCreateEntriesKeepsTheOrder(t *testing.T) {
 // sums up to the limit are kept exactly.
 func TestDaySumsNeverWrap(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, storetest.DSN(t), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	u, err := st.CreateUser(ctx, NewUser{Username: "rich", Password: "a long password"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "N", Kind: portfolio.Revshare, Status: portfolio.StatusActive, Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, u, n := storeWithNetwork(t, "rich")
 	day := portfolio.NewDate(2025, 6, 1)
 	entry := func(amount string, kind portfolio.EntryKind) portfolio.Entry {
 		return portfolio.Entry{NetworkID: n.ID, Date: day, Kind: kind, Amount: decimal.RequireFromString(amount)}
@@ -124,19 +100,7 @@ func TestDaySumsNeverWrap(t *testing.T) {
 // cancelled (the API answers 499, not 500), whenever the cancellation comes.
 func TestCreateEntriesCancelled(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, storetest.DSN(t), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	u, err := st.CreateUser(ctx, NewUser{Username: "hasty", Password: "a long password"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "N", Kind: portfolio.Revshare, Status: portfolio.StatusActive, Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, u, n := storeWithNetwork(t, "hasty")
 	const size = 5000
 	stored := int64(0)
 	for attempt := range 8 {
@@ -172,19 +136,7 @@ func TestCreateEntriesCancelled(t *testing.T) {
 // is that line's amount.
 func TestConcurrentUpsertsOfOneLine(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, storetest.DSN(t), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	u, err := st.CreateUser(ctx, NewUser{Username: "tabs", Password: "a long password"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "N", Kind: portfolio.Revshare, Status: portfolio.StatusActive, Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, u, n := storeWithNetwork(t, "tabs")
 	month := portfolio.NewDate(2025, 3, 1)
 	for round := range 5 {
 		const writers = 6
@@ -207,4 +159,26 @@ func TestConcurrentUpsertsOfOneLine(t *testing.T) {
 		}
 		assertDaysAreTheEntries(t, st)
 	}
+}
+
+// storeWithNetwork opens a fresh store with one user of that name and one EUR revshare
+// network; the store closes with the test.
+func storeWithNetwork(t *testing.T, user string) (*Store, portfolio.User, portfolio.Network) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := Open(ctx, storetest.DSN(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	u, err := st.CreateUser(ctx, NewUser{Username: user, Password: "a long password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.CreateNetwork(ctx, u.ID, portfolio.Network{Name: "N", Kind: portfolio.Revshare, Status: portfolio.StatusActive,
+		Currency: "EUR", JoinedOn: portfolio.NewDate(2020, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, u, n
 }

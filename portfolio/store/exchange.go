@@ -22,8 +22,9 @@ import (
 // One query's rows are streamed inside a read transaction, so the export is consistent and
 // its memory constant however many entries there are. They are read on a goroutine of their
 // own, a batch at a time, while fn runs on the caller's: on two cores reading the rows and
-// writing them out overlap. When fn fails, the reading stops and its error is returned. The rows are scanned by hand, without GORM's reflection, and
-// only the columns named above are read: with cgo every column of every row costs calls.
+// writing them out overlap. When fn fails, the reading stops and fn's error is returned.
+// The rows are scanned by hand, without GORM's reflection, and only the columns named above
+// are read: with cgo every column of every row costs calls.
 func (s *Store) EachEntry(ctx context.Context, userID int64, from, to portfolio.Date, fn func(portfolio.Entry, portfolio.Network) error) error {
 	return s.readTx(ctx, func(tx *gorm.DB) error {
 		var networks []portfolio.Network

@@ -113,9 +113,10 @@ type response struct {
 	Body   any
 }
 
-// do sends body (JSON-encoded unless it is a string or []byte) and decodes a JSON answer.
-func (c *client) do(method, path string, body any) response {
-	c.t.Helper()
+// jsonRequest is a request to url with body JSON-encoded (a string or []byte as it is) and
+// the API token, when there is one.
+func jsonRequest(t *testing.T, method, url, token string, body any) *http.Request {
+	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -126,20 +127,27 @@ func (c *client) do(method, path string, body any) response {
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
-			c.t.Fatal(err)
+			t.Fatal(err)
 		}
 		r = bytes.NewReader(data)
 	}
-	req, err := http.NewRequest(method, c.base+path, r)
+	req, err := http.NewRequest(method, url, r)
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return req
+}
+
+// do sends body (JSON-encoded unless it is a string or []byte) and decodes a JSON answer.
+func (c *client) do(method, path string, body any) response {
+	c.t.Helper()
+	req := jsonRequest(c.t, method, c.base+path, c.token, body)
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
